@@ -1,0 +1,186 @@
+//! The nix-shell header: which lines nix-shell reads, how it splits them
+//! into words, what the options mean, and which Python packages the package
+//! expressions declare. Also the edit API that rewrites declarations.
+//!
+//! Stage contract (other stages rely on these names; extend, don't rename):
+//! - [`parse`] turns decoded source text into `Option<Header>` (`None`: the
+//!   first line is not a nix-shell / nix shebang, so the file is not ours).
+//! - [`edit::plan`] turns an [`edit::EditRequest`] into byte-range edits.
+
+pub mod edit;
+
+use crate::span::Span;
+use serde::Serialize;
+
+/// A Python version `major.minor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PyVersion {
+    pub major: u8,
+    pub minor: u8,
+}
+
+impl std::fmt::Display for PyVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeaderKind {
+    /// `#!/usr/bin/env nix-shell` + `#!nix-shell …` lines.
+    NixShell,
+    /// `#!/usr/bin/env nix` + `#! nix shell …` lines.
+    Flake,
+}
+
+/// One word of the joined header lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Word {
+    /// The unquoted text, as nix-shell passes it on.
+    pub text: String,
+    /// The bytes in the file the word was read from, quotes included.
+    pub span: Span,
+    /// For each byte of `text`, the file offset it came from (escapes map to
+    /// the escaped character). `text.len() == offsets.len()`.
+    #[serde(skip)]
+    pub offsets: Vec<usize>,
+}
+
+/// A line of the file that nix-shell reads as part of the header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeaderLine {
+    /// 0-based line number.
+    pub line: usize,
+    /// The whole line without its line ending.
+    pub span: Span,
+}
+
+/// A line that looks like a header line but nix-shell ignores (ND011).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IgnoredLine {
+    pub line: usize,
+    pub span: Span,
+    pub reason: String,
+}
+
+/// The `-i` interpreter (last one wins), or the flake form's `--command`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interpreter {
+    /// The whole value: `python3 -u`.
+    pub command: String,
+    /// The program: `python3`, `python3.11`, `pypy3`, `bash`.
+    pub program: String,
+    /// Flags after the program: `["-u"]`.
+    pub flags: Vec<String>,
+    pub span: Span,
+    /// True when the program is a Python interpreter (DESIGN §1.3).
+    pub is_python: bool,
+}
+
+/// A Nix attribute that provides a Python interpreter: `python3` as a bare
+/// `-p` word, or the INTERP of `INTERP.withPackages`, or the set owning a
+/// `python311Packages.x` word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PythonRef {
+    /// `python3`, `python311`, `pypy3`, `python`.
+    pub attr: String,
+    /// `None` for `python3`/`python`: the configured default applies.
+    pub version: Option<PyVersion>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclStyle {
+    /// `-p python3Packages.requests` (also `python3.pkgs.requests`).
+    Word,
+    /// `ps.requests` inside `withPackages (ps: [ … ])`.
+    Selected,
+    /// `requests` under `with ps;`.
+    Bare,
+    /// `nixpkgs#python3Packages.requests` (flake form).
+    Installable,
+}
+
+/// One declared Python package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Declaration {
+    /// The nixpkgs attribute: `requests`, `pyyaml`.
+    pub attr: String,
+    /// The bytes of the attribute name in the file.
+    pub span: Span,
+    /// The bytes of the whole element (`ps.requests`, `python3Packages.requests`).
+    pub element: Span,
+    /// Index into [`Header::lists`]: the list (or word group) it belongs to.
+    pub list: usize,
+    pub style: DeclStyle,
+    /// The interpreter/package set it is taken from.
+    pub python: PythonRef,
+}
+
+/// A place declarations live in, where new ones can be added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeclList {
+    pub style: DeclStyle,
+    /// Span of the list or word group in the file.
+    pub span: Span,
+    pub python: PythonRef,
+}
+
+/// A `-p` word (or installable) that is not a Python declaration: `ffmpeg`,
+/// `nix.out`, `python3` itself. Never reported unused, always kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OtherPackage {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A part of the header nixdeps does not understand (ND100).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unsupported {
+    pub span: Span,
+    pub text: String,
+    pub reason: String,
+    /// True when this is a Nix file argument (`#!nix-shell shell.nix`):
+    /// reported as info, not warning.
+    pub nix_file: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Header {
+    pub kind: HeaderKind,
+    /// The first line (the shebang), without its line ending.
+    pub shebang: Span,
+    pub lines: Vec<HeaderLine>,
+    pub ignored_lines: Vec<IgnoredLine>,
+    pub words: Vec<Word>,
+    pub interpreter: Option<Interpreter>,
+    /// True when `-p`/`--packages` is present (nix-shell) or installables are
+    /// given (flake).
+    pub packages_mode: bool,
+    /// Every Python interpreter the header brings in.
+    pub pythons: Vec<PythonRef>,
+    pub declarations: Vec<Declaration>,
+    pub lists: Vec<DeclList>,
+    pub others: Vec<OtherPackage>,
+    pub unsupported: Vec<Unsupported>,
+    /// `-I` values, `--pure`, `--keep`, `--arg(str)`: kept for the JSON model.
+    pub include_paths: Vec<String>,
+    pub pure: bool,
+}
+
+impl Header {
+    /// The Python version the script runs under, if the header names one
+    /// explicitly (`python311`, `-i python3.11`); `None` means the default.
+    pub fn python_version(&self) -> Option<PyVersion> {
+        self.pythons.iter().find_map(|p| p.version)
+    }
+}
+
+/// Parse the header of `text` (decoded, BOM stripped). `None` when the first
+/// line is not a nix-shell or nix shebang.
+pub fn parse(text: &str) -> Option<Header> {
+    let _ = text;
+    None
+}

@@ -1,0 +1,13 @@
+//! nixdeps: keep the dependency headers of nix-shell Python scripts honest.
+//!
+//! Data flows one way: discover → read → header → imports → resolve (db) →
+//! rules → report or fix.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod db;
+pub mod diagnostic;
+pub mod header;
+pub mod imports;
+pub mod read;
+pub mod report;
+pub mod span;

@@ -1,0 +1,3 @@
+fn main() {
+    println!("nixdeps {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,119 @@
+//! Byte spans and the mapping from byte offsets to 1-based line:column.
+//!
+//! Every stage reports positions as byte ranges into the decoded source text
+//! (BOM stripped, see `read`); renderers turn them into line:column with
+//! [`LineIndex`], columns counted in characters as ruff does.
+
+use serde::Serialize;
+
+/// A half-open byte range `[start, end)` into the decoded source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub const fn empty(at: usize) -> Self {
+        Span { start: at, end: at }
+    }
+    pub const fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub const fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn contains(&self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// 1-based line and 1-based column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub row: usize,
+    pub column: usize,
+}
+
+/// Offsets of line starts, for offset → line:column conversion.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 0-based index of the line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte span of 0-based line `line`, without its line ending (`\n` or `\r\n`).
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.starts[line];
+        let mut end = self.starts.get(line + 1).map_or(text.len(), |&n| n - 1);
+        if end > start && text.as_bytes()[end - 1] == b'\r' && end < text.len() {
+            end -= 1;
+        } else if end > start && end == text.len() && text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Span::new(start, end.max(start))
+    }
+
+    /// 1-based row and column (characters) of `offset`. Offsets inside a
+    /// multi-byte character are clamped to its start.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Position {
+            row: line + 1,
+            column: text[start..end].chars().count() + 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let t = "ab\né x\r\nlast";
+        let idx = LineIndex::new(t);
+        assert_eq!(idx.position(t, 0), Position { row: 1, column: 1 });
+        assert_eq!(idx.position(t, 3), Position { row: 2, column: 1 });
+        // 'é' is two bytes, so byte 6 (the 'x') is column 3.
+        assert_eq!(idx.position(t, 6), Position { row: 2, column: 3 });
+        assert_eq!(idx.line_span(t, 1), Span::new(3, 7));
+        assert_eq!(idx.line_span(t, 2), Span::new(9, 13));
+        assert_eq!(idx.line_of(9), 2);
+    }
+}
