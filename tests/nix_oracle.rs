@@ -60,7 +60,7 @@ fn undeclared_import_is_a_real_module_not_found_error() {
         run.stderr
     );
     // numpy was declared and imported first: the failure is requests, not the harness.
-    assert!(!run.stderr.contains("'numpy'"), "stderr: {}", run.stderr);
+    assert_eq!(run.missing_module().as_deref(), Some("requests"));
     let eval = run
         .eval
         .expect("nix-shell got as far as evaluating the header");
@@ -234,5 +234,31 @@ fn shell_report_shows_nix_header_splitting() {
     assert!(
         err.contains("shell.nix") || err.contains("default.nix"),
         "{err}"
+    );
+}
+
+#[test]
+fn run_text_sees_sibling_modules_and_reports_dotted_misses() {
+    let Some(nix) = nix::oracle() else { return };
+    let header = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.protobuf ])\"\n";
+    let run = nix.run_text(
+        "main.py",
+        &format!("{header}import helper\nprint(helper.X)\n"),
+        &[("helper.py", "import google.protobuf\nX = 'sibling'\n")],
+        &[],
+    );
+    assert!(run.success(), "stderr: {}", run.stderr);
+    assert_eq!(run.stdout.trim(), "sibling");
+    let run = nix.run_text(
+        "main.py",
+        &format!("{header}import google.auth\n"),
+        &[],
+        &[],
+    );
+    assert_eq!(
+        run.missing_module().as_deref(),
+        Some("google.auth"),
+        "{}",
+        run.stderr
     );
 }

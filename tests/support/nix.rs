@@ -112,6 +112,14 @@ impl RunOutput {
     pub fn success(&self) -> bool {
         self.code == Some(0)
     }
+
+    /// The module of the Python `ModuleNotFoundError: No module named 'x.y'`, if the script
+    /// died of one.
+    pub fn missing_module(&self) -> Option<String> {
+        let marker = "ModuleNotFoundError: No module named '";
+        let rest = &self.stderr[self.stderr.rfind(marker)? + marker.len()..];
+        Some(rest[..rest.find('\'')?].to_string())
+    }
 }
 
 /// The oracle, or `None` (with a loud message) when Nix is not installed.
@@ -300,6 +308,32 @@ impl Nix {
             }
         }
         run
+    }
+
+    /// Writes `contents` as `dir/name` in a fresh directory (siblings may be added through
+    /// `siblings`: `(relative path, contents)`) and runs it like [`Nix::run_script`].
+    pub fn run_text(
+        &self,
+        name: &str,
+        contents: &str,
+        siblings: &[(&str, &str)],
+        args: &[&str],
+    ) -> RunOutput {
+        let dir = match tempdir() {
+            Ok(d) => d,
+            Err(e) => return RunOutput::error(e),
+        };
+        for (path, text) in std::iter::once((name, contents)).chain(siblings.iter().copied()) {
+            let p = dir.path().join(path);
+            let written = p
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&p, text));
+            if let Err(e) = written {
+                return RunOutput::error(format!("cannot write {}: {e}", p.display()));
+            }
+        }
+        self.run_script(&dir.path().join(name), args)
     }
 
     /// The eval-stage report real nix-shell produced for this script (its inputs after Nix's
