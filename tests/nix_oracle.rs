@@ -86,6 +86,11 @@ fn parse_rejects_syntax_errors_and_accepts_valid_words() {
     // Two spaces after `nix-shell` give an empty word, which nix-shell turns into `()`.
     let err = nix.parse_packages(&words(&[""])).expect_err("empty word");
     assert!(err.contains("syntax error"), "{err}");
+    nix.parse_expr("with import <nixpkgs> {}; python3.withPackages (ps: [ ps.six ])")
+        .expect("expr");
+    assert!(nix
+        .parse_expr("python3.withPackages (ps: [ ps.six ]")
+        .is_err());
     // A `#` comments out the rest of nix-shell's one-line expression.
     let err = nix
         .parse_packages(&words(&["python3 # comment"]))

@@ -10,6 +10,8 @@
 //! nix.parse_packages(&words)?;                       // is the -p text valid Nix?
 //! let attrs = nix::python_attrs(&nix.eval_inputs(&words)?); // what withPackages received
 //! let run = nix.run_script(path, &["arg"]);          // real nix-shell, shebang mode
+//! let run = nix.run_text("x.py", &text, &[("helper.py", "…")], &[]); // same, from a string
+//! assert_eq!(run.missing_module().as_deref(), Some("requests"));
 //! ```
 //!
 //! (`#[path]` rather than `mod support;` so each test crate pulls in just this file; Cargo does
@@ -222,11 +224,17 @@ impl Nix {
     /// `nix-instantiate --parse` of the exact expression nix-shell builds from these `-p`
     /// words. `Err` carries Nix's message (`syntax error, unexpected …`).
     pub fn parse_packages(&self, words: &[String]) -> Result<(), String> {
+        self.parse_expr(&packages_expression(words))
+    }
+
+    /// `nix-instantiate --parse` of any expression (the flake form's `--expr` text, a
+    /// `shell.nix`). Nix 2.8 also rejects unbound names here, so wrap free-standing
+    /// package names in `with import <nixpkgs> {}; …` first.
+    pub fn parse_expr(&self, expr: &str) -> Result<(), String> {
         let tmp = tempdir()?;
         let out = self
             .command("nix-instantiate", tmp.path())
-            .args(["--store", "dummy://", "--parse", "-E"])
-            .arg(packages_expression(words))
+            .args(["--store", "dummy://", "--parse", "-E", expr])
             .output()
             .map_err(|e| format!("nix-instantiate: {e}"))?;
         if out.status.success() {
