@@ -202,7 +202,7 @@ fn fix_refuses_a_read_only_file() {
 #[test]
 fn broken_pipe_exits_quietly() {
     let t = tempfile::tempdir().unwrap();
-    for i in 0..200 {
+    for i in 0..1500 {
         write(t.path(), &format!("s{i}.py"), MISSING);
     }
     let bin = assert_cmd::cargo::cargo_bin("nixdeps");
