@@ -4,10 +4,15 @@
 //! rules → report or fix.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
+pub mod check;
+pub mod cli;
 pub mod db;
 pub mod diagnostic;
 pub mod header;
 pub mod imports;
 pub mod read;
 pub mod report;
+pub mod resolve;
+pub mod rules;
 pub mod span;

@@ -1,3 +1,7 @@
-fn main() {
-    println!("nixdeps {}", env!("CARGO_PKG_VERSION"));
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = nixdeps::cli::Cli::parse();
+    ExitCode::from(nixdeps::app::run(cli))
 }

@@ -75,9 +75,7 @@ impl LineIndex {
     pub fn line_span(&self, text: &str, line: usize) -> Span {
         let start = self.starts[line];
         let mut end = self.starts.get(line + 1).map_or(text.len(), |&n| n - 1);
-        if end > start && text.as_bytes()[end - 1] == b'\r' && end < text.len() {
-            end -= 1;
-        } else if end > start && end == text.len() && text.as_bytes()[end - 1] == b'\r' {
+        if end > start && text.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }
         Span::new(start, end.max(start))

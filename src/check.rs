@@ -1,0 +1,322 @@
+//! One script through the whole flow: header → imports → resolve → rules,
+//! and, with fixes on, the fix loop that rewrites the header until nothing
+//! fixable is left.
+
+use crate::db::Database;
+use crate::diagnostic::{apply_edits, Applicability, Diagnostic};
+use crate::header::{self, edit, Header, PyVersion};
+use crate::imports;
+use crate::resolve::{self, ResolveSettings};
+use crate::rules::{self, Finding, Intent};
+use crate::span::LineIndex;
+use std::path::Path;
+
+/// The default Python of the current nixpkgs `python3` (DESIGN §2.3).
+pub const DEFAULT_PYTHON: PyVersion = PyVersion {
+    major: 3,
+    minor: 13,
+};
+
+/// Fix rounds before giving up: each round applies every fix at once, so a
+/// second round is needed only when a fix reveals another (rare).
+const MAX_FIX_ROUNDS: usize = 8;
+
+/// Which codes are reported: `select` prefixes (empty = all), minus `ignore` prefixes.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    pub fn enabled(&self, code: &str) -> bool {
+        let hit = |list: &[String]| {
+            list.iter()
+                .any(|p| p == "ALL" || code.starts_with(p.as_str()))
+        };
+        (self.select.is_empty() || hit(&self.select)) && !hit(&self.ignore)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub python_version: PyVersion,
+    pub resolve: ResolveSettings,
+    pub keep: Vec<String>,
+    pub selection: Selection,
+    /// Codes switched off for this file (`per-file-ignores`).
+    pub file_ignores: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            python_version: DEFAULT_PYTHON,
+            resolve: ResolveSettings::default(),
+            keep: Vec::new(),
+            selection: Selection::default(),
+            file_ignores: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    /// Report only.
+    Off,
+    /// Apply safe fixes (to the returned text; the caller writes it).
+    Apply,
+    /// Apply safe and unsafe fixes (`--unsafe-fixes`).
+    ApplyUnsafe,
+}
+
+/// The result for one nix-shell script.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The text after fixes (the input when nothing changed).
+    pub text: String,
+    /// What remains, sorted by position then code, filtered by selection and suppressions.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of diagnostics fixed.
+    pub fixed: usize,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CheckError {
+    #[error("fixes did not converge after {MAX_FIX_ROUNDS} rounds; nothing was written (please report this)")]
+    NoConvergence,
+    #[error("refusing to write the fix: {0}")]
+    BadRewrite(String),
+}
+
+/// One analysed version of the script's text.
+struct Analysis {
+    header: Header,
+    findings: Vec<Finding>,
+}
+
+fn analyse(
+    text: &str,
+    script: Option<&Path>,
+    settings: &Settings,
+    db: &Database,
+) -> Option<Analysis> {
+    let header = header::parse(text)?;
+    let lines = LineIndex::new(text);
+    let is_python = header.interpreter.as_ref().is_some_and(|i| i.is_python);
+    let extracted = if is_python {
+        imports::extract(text)
+    } else {
+        imports::Extracted::default()
+    };
+    let version = header.python_version().unwrap_or(settings.python_version);
+    let script_dir = script.and_then(Path::parent);
+    let needed = resolve::needed_from_imports(
+        &lines,
+        &extracted.imports,
+        version,
+        script_dir,
+        db,
+        &settings.resolve,
+    );
+    let matching = resolve::match_declarations(db, &header, &needed);
+    let ctx = rules::Ctx {
+        text,
+        lines: &lines,
+        header: &header,
+        needed: &needed,
+        matching: &matching,
+        syntax_errors: &extracted.errors,
+        version,
+        db,
+        keep: &settings.keep,
+    };
+    let file_suppressed = file_suppressions(text);
+    let mut findings: Vec<Finding> = rules::check(&ctx)
+        .into_iter()
+        .filter(|f| {
+            let code = f.diagnostic.code;
+            settings.selection.enabled(code)
+                && !settings
+                    .file_ignores
+                    .iter()
+                    .any(|c| code.starts_with(c.as_str()))
+                && !file_suppressed
+                    .iter()
+                    .any(|c| c == "*" || code.starts_with(c.as_str()))
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.diagnostic.span, a.diagnostic.code, &a.diagnostic.message).cmp(&(
+            b.diagnostic.span,
+            b.diagnostic.code,
+            &b.diagnostic.message,
+        ))
+    });
+    Some(Analysis { header, findings })
+}
+
+/// Codes suppressed for the whole file by a `# nixdeps: ignore[…]` comment
+/// line in the leading comment block (`*` for a bare `# nixdeps: ignore`).
+pub fn file_suppressions(text: &str) -> Vec<String> {
+    let mut codes = Vec::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if !t.starts_with('#') {
+            if t.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let body = t.trim_start_matches('#').trim();
+        let Some(rest) = body.strip_prefix("nixdeps:") else {
+            continue;
+        };
+        let rest = rest.trim();
+        let Some(rest) = rest.strip_prefix("ignore") else {
+            continue;
+        };
+        match rest
+            .trim()
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+        {
+            Some((list, _)) => codes.extend(
+                list.split(',')
+                    .map(|c| c.trim().to_owned())
+                    .filter(|c| !c.is_empty()),
+            ),
+            None => codes.push("*".to_owned()),
+        }
+    }
+    codes
+}
+
+fn applicable_intents(findings: &[Finding], unsafe_too: bool) -> Vec<&Intent> {
+    findings
+        .iter()
+        .filter(|f| {
+            f.diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|x| unsafe_too || x.applicability == Applicability::Safe)
+        })
+        .filter_map(|f| f.intent.as_ref())
+        .collect()
+}
+
+/// The attribute multiset the header should declare after `req`.
+fn expected_after(header: &Header, req: &edit::EditRequest) -> Vec<String> {
+    let mut attrs: Vec<String> = header
+        .declarations
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !req.remove.contains(i))
+        .map(|(i, d)| {
+            req.rename
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map_or_else(|| d.attr.clone(), |(_, new)| new.clone())
+        })
+        .collect();
+    for a in &req.add {
+        if !attrs.contains(a) {
+            attrs.push(a.clone());
+        }
+    }
+    attrs.sort();
+    attrs
+}
+
+/// Check `text` (the decoded script at `script`, if it has a path).
+/// `None`: not a nix-shell script, nothing to check.
+pub fn check_text(
+    text: &str,
+    script: Option<&Path>,
+    settings: &Settings,
+    mode: FixMode,
+) -> Result<Option<Checked>, CheckError> {
+    let db = Database::get();
+    let Some(mut analysis) = analyse(text, script, settings, db) else {
+        return Ok(None);
+    };
+    let mut current = text.to_owned();
+    let mut fixed = 0;
+    if mode != FixMode::Off {
+        let mut rounds = 0;
+        loop {
+            let intents = applicable_intents(&analysis.findings, mode == FixMode::ApplyUnsafe);
+            if intents.is_empty() {
+                break;
+            }
+            if rounds == MAX_FIX_ROUNDS {
+                return Err(CheckError::NoConvergence);
+            }
+            rounds += 1;
+            let req = Intent::request(&intents);
+            let edits = edit::plan(&current, &analysis.header, &req)
+                .map_err(|e| CheckError::BadRewrite(e.to_string()))?;
+            let next = apply_edits(&current, &edits)
+                .ok_or_else(|| CheckError::BadRewrite("the planned edits overlap".into()))?;
+            if next == current {
+                break;
+            }
+            let Some(reparsed) = analyse(&next, script, settings, db) else {
+                return Err(CheckError::BadRewrite(
+                    "the rewritten header no longer parses".into(),
+                ));
+            };
+            let mut got: Vec<String> = reparsed
+                .header
+                .declarations
+                .iter()
+                .map(|d| d.attr.clone())
+                .collect();
+            got.sort();
+            let want = expected_after(&analysis.header, &req);
+            if got != want {
+                return Err(CheckError::BadRewrite(format!(
+                    "the rewritten header would declare [{}] instead of [{}]",
+                    got.join(" "),
+                    want.join(" ")
+                )));
+            }
+            fixed += intents.len();
+            current = next;
+            analysis = reparsed;
+        }
+    }
+    Ok(Some(Checked {
+        text: current,
+        diagnostics: analysis
+            .findings
+            .into_iter()
+            .map(|f| f.diagnostic)
+            .collect(),
+        fixed,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_by_prefix() {
+        let s = Selection {
+            select: vec!["ND00".into()],
+            ignore: vec!["ND002".into()],
+        };
+        assert!(s.enabled("ND001"));
+        assert!(!s.enabled("ND002"));
+        assert!(!s.enabled("ND100"));
+        assert!(Selection::default().enabled("ND100"));
+    }
+
+    #[test]
+    fn file_suppression_comment() {
+        let t = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p python3\n# nixdeps: ignore[ND002, ND003]\nimport x\n# nixdeps: ignore\n";
+        assert_eq!(file_suppressions(t), vec!["ND002", "ND003"]);
+        assert_eq!(file_suppressions("# nixdeps: ignore\n"), vec!["*"]);
+    }
+}

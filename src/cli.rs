@@ -1,0 +1,119 @@
+//! Command-line definitions (clap derive). Completions and the man page are
+//! generated from these, so they never drift from the parser.
+
+use crate::report::OutputFormat;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "nixdeps",
+    version,
+    about = "Keep the dependency headers of nix-shell Python scripts honest",
+    long_about = "nixdeps compares the imports of nix-shell Python scripts with the packages \
+                  their #!nix-shell header declares, reports missing, unused and unknown \
+                  dependencies, and rewrites the header with --fix."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check scripts (files or directories; default ".")
+    Check(CheckArgs),
+    /// Apply fixes in place: short for `check --fix`
+    Fix(CheckArgs),
+    /// Explain a rule (by code or name), or list all rules
+    Explain {
+        /// ND001, missing-dependency, …; omit to list every rule
+        code: Option<String>,
+    },
+    /// Show how each import of a script is classified and resolved
+    Imports {
+        script: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        output_format: ListFormat,
+        /// Python version for stdlib classification when the header names none
+        #[arg(long, value_name = "X.Y")]
+        python_version: Option<String>,
+    },
+    /// Print the parsed header of a script as JSON
+    Header { script: PathBuf },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check; `-` reads one script from stdin
+    pub paths: Vec<PathBuf>,
+    /// Apply fixes in place (with `-`: write the fixed script to stdout)
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the unified diff that --fix would apply; change nothing
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Also apply unsafe fixes (e.g. removals when some imports are unresolved)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, env = "NIXDEPS_OUTPUT_FORMAT")]
+    pub output_format: OutputFormat,
+    /// Report only these codes or prefixes (comma-separated: ND001,ND00)
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Do not report these codes or prefixes
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Exit 0 even when diagnostics remain
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// The path of the script read from stdin (for configuration, first-party
+    /// modules and messages)
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Python version `python3` stands for (default 3.13)
+    #[arg(long, value_name = "X.Y")]
+    pub python_version: Option<String>,
+    /// Use this configuration file for every script
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files
+    #[arg(long)]
+    pub no_config: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print diagnostics only (no summary)
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print counts per rule instead of each diagnostic
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+/// Parse `X.Y` (3.8 … 3.19).
+pub fn parse_python_version(s: &str) -> Option<crate::header::PyVersion> {
+    let (a, b) = s.trim().split_once('.')?;
+    let major: u8 = a.parse().ok()?;
+    let minor: u8 = b.parse().ok()?;
+    (major == 3 && minor < 20).then_some(crate::header::PyVersion { major, minor })
+}

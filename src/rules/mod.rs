@@ -1,0 +1,236 @@
+//! The rules: one file per rule, each with the text `nixdeps explain` prints
+//! and a `check` that turns the analysed script into findings.
+
+use crate::db::Database;
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::header::edit::{self, EditRequest};
+use crate::header::{Header, PyVersion};
+use crate::imports::SyntaxError;
+use crate::resolve::{Matching, Needed};
+use crate::span::{LineIndex, Span};
+
+pub mod nd001_missing_dependency;
+pub mod nd002_unused_dependency;
+pub mod nd003_unresolved_import;
+pub mod nd004_renamed_package;
+pub mod nd005_duplicate_package;
+pub mod nd006_unknown_package;
+pub mod nd007_removed_stdlib_module;
+pub mod nd008_transitive_dependency;
+pub mod nd009_mixed_python_versions;
+pub mod nd010_interpreter_not_declared;
+pub mod nd011_ignored_header_line;
+pub mod nd100_unsupported_header;
+pub mod nd101_syntax_error;
+
+/// What a rule is, for `explain`, SARIF and selection.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// What `nixdeps explain` prints: what it finds, why it matters, an
+    /// example, the fix.
+    pub doc: &'static str,
+    /// Whether the rule offers a fix (sometimes).
+    pub fixable: bool,
+}
+
+pub const ALL: &[&Rule] = &[
+    &nd001_missing_dependency::RULE,
+    &nd002_unused_dependency::RULE,
+    &nd003_unresolved_import::RULE,
+    &nd004_renamed_package::RULE,
+    &nd005_duplicate_package::RULE,
+    &nd006_unknown_package::RULE,
+    &nd007_removed_stdlib_module::RULE,
+    &nd008_transitive_dependency::RULE,
+    &nd009_mixed_python_versions::RULE,
+    &nd010_interpreter_not_declared::RULE,
+    &nd011_ignored_header_line::RULE,
+    &nd100_unsupported_header::RULE,
+    &nd101_syntax_error::RULE,
+];
+
+/// Look a rule up by code (`ND001`) or name (`missing-dependency`), case-insensitively.
+pub fn lookup(code_or_name: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| {
+        r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+/// A change to the header a fix asks for. Fixes of one file are merged into
+/// one [`EditRequest`], so two additions never fight over the same spot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    Add(String),
+    Remove(usize),
+    Rename(usize, String),
+}
+
+impl Intent {
+    pub fn request(intents: &[&Intent]) -> EditRequest {
+        let mut req = EditRequest::default();
+        for i in intents {
+            match i {
+                Intent::Add(a) => {
+                    if !req.add.contains(a) {
+                        req.add.push(a.clone())
+                    }
+                }
+                Intent::Remove(i) => {
+                    if !req.remove.contains(i) {
+                        req.remove.push(*i)
+                    }
+                }
+                Intent::Rename(i, a) => req.rename.push((*i, a.clone())),
+            }
+        }
+        req
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    pub intent: Option<Intent>,
+}
+
+/// Everything the rules look at for one script.
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+    pub header: &'a Header,
+    pub needed: &'a [Needed],
+    pub matching: &'a Matching,
+    pub syntax_errors: &'a [SyntaxError],
+    /// The version the script runs under (header, else configuration, else 3.13).
+    pub version: PyVersion,
+    pub db: &'a Database,
+    /// Attributes kept even when unused (configuration `keep`).
+    pub keep: &'a [String],
+}
+
+impl Ctx<'_> {
+    /// The interpreter is Python: dependency rules apply.
+    pub fn is_python(&self) -> bool {
+        self.header
+            .interpreter
+            .as_ref()
+            .is_some_and(|i| i.is_python)
+    }
+
+    /// The header is understood well enough to judge missing and unused
+    /// packages, and to be rewritten.
+    pub fn analysable(&self) -> bool {
+        self.header.unsupported.is_empty() && self.header.packages_mode
+    }
+
+    /// Fixes are offered only where the header is understood and the Python
+    /// parsed: a rewrite of a header we half understand could break it.
+    pub fn fixable(&self) -> bool {
+        self.analysable() && self.syntax_errors.is_empty()
+    }
+
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset) + 1
+    }
+
+    /// A finding with a fix computed for `intent` alone (for display; `--fix`
+    /// merges the intents of all findings of a file).
+    pub fn finding(
+        &self,
+        rule: &'static Rule,
+        span: Span,
+        message: String,
+        module: Option<&str>,
+        attribute: Option<&str>,
+        fix: Option<(Intent, String, Applicability)>,
+    ) -> Finding {
+        let mut intent = None;
+        let fix = match fix {
+            Some((i, msg, applicability)) if self.fixable() => {
+                let req = Intent::request(&[&i]);
+                match edit::plan(self.text, self.header, &req) {
+                    Ok(edits) if !edits.is_empty() => {
+                        intent = Some(i);
+                        Some(Fix {
+                            message: msg,
+                            applicability,
+                            edits,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        Finding {
+            diagnostic: Diagnostic {
+                code: rule.code,
+                name: rule.name,
+                severity: rule.severity,
+                message,
+                span,
+                fix,
+                module: module.map(str::to_owned),
+                attribute: attribute.map(str::to_owned),
+            },
+            intent,
+        }
+    }
+}
+
+/// Run every rule over one script. Findings come unsorted and unfiltered.
+pub fn check(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    nd011_ignored_header_line::check(ctx, &mut out);
+    if !ctx.is_python() {
+        // Only ND011 applies to nix-shell scripts of other interpreters.
+        return out;
+    }
+    nd100_unsupported_header::check(ctx, &mut out);
+    nd101_syntax_error::check(ctx, &mut out);
+    nd004_renamed_package::check(ctx, &mut out);
+    nd005_duplicate_package::check(ctx, &mut out);
+    nd006_unknown_package::check(ctx, &mut out);
+    nd009_mixed_python_versions::check(ctx, &mut out);
+    nd010_interpreter_not_declared::check(ctx, &mut out);
+    nd007_removed_stdlib_module::check(ctx, &mut out);
+    if ctx.analysable() {
+        nd001_missing_dependency::check(ctx, &mut out);
+        nd008_transitive_dependency::check(ctx, &mut out);
+        nd002_unused_dependency::check(ctx, &mut out);
+    }
+    nd003_unresolved_import::check(ctx, &mut out);
+    out
+}
+
+/// How a declared attribute is written for messages: `python3Packages.x`.
+pub fn display_attr(header: &Header, attr: &str) -> String {
+    let set = header
+        .declarations
+        .first()
+        .map(|d| d.python.attr.as_str())
+        .or_else(|| header.pythons.first().map(|p| p.attr.as_str()))
+        .unwrap_or("python3");
+    let set = set.strip_suffix("Packages").unwrap_or(set);
+    format!("{set}Packages.{attr}")
+}
+
+/// The import is one nobody can do without: not optional, not type-only.
+/// For an import found in a first-party module, name that module.
+pub fn where_imported(ctx: &Ctx, n: &Needed) -> String {
+    match &n.via {
+        Some(p) => format!(
+            "is imported by {} (line {})",
+            p.file_name()
+                .map(|f| f.to_string_lossy())
+                .unwrap_or_default(),
+            n.line
+        ),
+        None => format!("is imported on line {}", ctx.line_of(n.span.start)),
+    }
+}

@@ -1,0 +1,71 @@
+//! ND001 missing-dependency (doc in [`RULE`]).
+
+use super::{display_attr, where_imported, Ctx, Finding, Intent, Rule};
+use crate::diagnostic::{Applicability, Severity};
+use crate::imports::Class;
+use std::collections::BTreeSet;
+
+pub const RULE: Rule = Rule {
+    code: "ND001",
+    name: "missing-dependency",
+    severity: Severity::Error,
+    summary: "a third-party import that no declared package provides",
+    fixable: true,
+    doc: r#"## What it finds
+A third-party import, not guarded by `try/except ImportError` and not under
+`if TYPE_CHECKING:`, that no package declared in the nix-shell header provides.
+Imports of first-party modules next to the script are followed: a sibling
+`utils.py` that imports `yaml` makes the script need `pyyaml`.
+
+## Why it matters
+The script works on the author's machine, where the module happens to be
+installed, and dies with `ModuleNotFoundError` everywhere else: nix-shell puts
+only the declared packages on the interpreter's path.
+
+## Example
+    #!/usr/bin/env nix-shell
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ])"
+    import requests, yaml        # ND001: "yaml" … add python3Packages.pyyaml
+
+## Fix
+Adds the attribute that provides the module (`ps.pyyaml`), in the style of the
+list it joins; a sorted list stays sorted."#,
+};
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let mut seen = BTreeSet::new();
+    for (n, providers) in ctx.needed.iter().zip(&ctx.matching.providers) {
+        if n.class != Class::ThirdParty
+            || !n.required()
+            || !providers.is_empty()
+            || n.is_suppressed(RULE.code)
+        {
+            continue;
+        }
+        let Some(attr) = n.resolved_attr() else {
+            continue;
+        };
+        if super::nd008_transitive_dependency::propagator(ctx, attr).is_some()
+            || !seen.insert(attr.to_owned())
+        {
+            continue;
+        }
+        let shown = display_attr(ctx.header, attr);
+        out.push(ctx.finding(
+            &RULE,
+            n.span,
+            format!(
+                "\"{}\" {} but no declared package provides it; add {shown}",
+                n.module,
+                where_imported(ctx, n)
+            ),
+            Some(&n.module),
+            Some(attr),
+            Some((
+                Intent::Add(attr.to_owned()),
+                format!("Add {shown}"),
+                Applicability::Safe,
+            )),
+        ));
+    }
+}

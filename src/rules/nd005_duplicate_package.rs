@@ -1,0 +1,50 @@
+//! ND005 duplicate-package (doc in [`RULE`]).
+
+use super::{Ctx, Finding, Intent, Rule};
+use crate::diagnostic::{Applicability, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "ND005",
+    name: "duplicate-package",
+    severity: Severity::Warning,
+    summary: "the same attribute declared twice",
+    fixable: true,
+    doc: r#"## What it finds
+An attribute declared more than once in the header, in one list or across
+lists and `-p` words.
+
+## Why it matters
+Harmless to Nix, but it hides what the script really needs and makes the next
+edit of the header error-prone.
+
+## Example
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.rich ps.click ps.rich ])"
+
+## Fix
+Removes the repeat; the first declaration stays."#,
+};
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let decls = &ctx.header.declarations;
+    for (i, d) in decls.iter().enumerate() {
+        let Some(first) = decls[..i].iter().find(|e| e.attr == d.attr) else {
+            continue;
+        };
+        out.push(ctx.finding(
+            &RULE,
+            d.span,
+            format!(
+                "{} is declared twice (first on line {})",
+                d.attr,
+                ctx.line_of(first.span.start)
+            ),
+            None,
+            Some(&d.attr),
+            Some((
+                Intent::Remove(i),
+                format!("Remove the repeated {}", d.attr),
+                Applicability::Safe,
+            )),
+        ));
+    }
+}

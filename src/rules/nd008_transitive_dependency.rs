@@ -1,0 +1,75 @@
+//! ND008 transitive-dependency (doc in [`RULE`]).
+
+use super::{display_attr, where_imported, Ctx, Finding, Intent, Rule};
+use crate::diagnostic::{Applicability, Severity};
+use crate::imports::Class;
+use std::collections::BTreeSet;
+
+pub const RULE: Rule = Rule {
+    code: "ND008",
+    name: "transitive-dependency",
+    severity: Severity::Warning,
+    summary: "an import that works only because a declared package propagates its provider",
+    fixable: true,
+    doc: r#"## What it finds
+A third-party import whose package is not declared, but which a declared
+package propagates: `withPackages` puts it on the path as a dependency of that
+package (`urllib3` through `requests`).
+
+## Why it matters
+The script depends on another package's dependency list. When nixpkgs drops
+the edge (urllib3 once propagated pyopenssl; it no longer does), the script
+breaks without any change of its own. The propagation data is a snapshot, so
+this is a warning, not a pass.
+
+## Example
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ])"
+    import urllib3               # ND008: provided only through requests
+
+## Fix
+Declares the package explicitly (`ps.urllib3`)."#,
+};
+
+/// The first declared attribute that propagates `attr`, if any.
+pub fn propagator(ctx: &Ctx, attr: &str) -> Option<String> {
+    ctx.header
+        .declarations
+        .iter()
+        .find(|d| ctx.db.propagated(&d.attr).iter().any(|p| p == attr))
+        .map(|d| d.attr.clone())
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let mut seen = BTreeSet::new();
+    for (n, providers) in ctx.needed.iter().zip(&ctx.matching.providers) {
+        if n.class != Class::ThirdParty
+            || !n.required()
+            || !providers.is_empty()
+            || n.is_suppressed(RULE.code)
+        {
+            continue;
+        }
+        let Some(attr) = n.resolved_attr() else {
+            continue;
+        };
+        let Some(via) = propagator(ctx, attr) else {
+            continue;
+        };
+        if !seen.insert(attr.to_owned()) {
+            continue;
+        }
+        let shown = display_attr(ctx.header, attr);
+        out.push(ctx.finding(
+            &RULE,
+            n.span,
+            format!(
+                "\"{}\" {} and is provided only because {via} propagates {attr}; declare {shown} explicitly",
+                n.module,
+                where_imported(ctx, n)
+            ),
+            Some(&n.module),
+            Some(attr),
+            Some((Intent::Add(attr.to_owned()), format!("Add {shown}"), Applicability::Safe)),
+        ));
+    }
+}

@@ -1,0 +1,30 @@
+//! ND101 syntax-error (doc in [`RULE`]).
+
+use super::{Ctx, Finding, Rule};
+use crate::diagnostic::Severity;
+
+pub const RULE: Rule = Rule {
+    code: "ND101",
+    name: "syntax-error",
+    severity: Severity::Error,
+    summary: "Python that does not parse",
+    fixable: false,
+    doc: r#"## What it finds
+Python source that does not parse (for the newest Python grammar).
+
+## Why it matters
+The script fails before its first import. nixdeps still checks the imports the
+parser recovered, but applies no fix to the file.
+
+## Example
+    print "hello"            # Python 2
+
+## Fix
+None: correct the syntax."#,
+};
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for e in ctx.syntax_errors {
+        out.push(ctx.finding(&RULE, e.span, e.message.clone(), None, None, None));
+    }
+}
