@@ -44,12 +44,33 @@ fn assert_error_beside_good(name: &str, bytes: &[u8], want_in_message: &str) {
     let t = tempfile::tempdir().unwrap();
     let bad = write(t.path(), name, bytes);
     let good = write(t.path(), "good.py", MISSING);
-    let r = run(nixdeps().args(["check", "--fix", "--output-format", "concise"]).arg(&bad).arg(&good));
+    let r = run(nixdeps()
+        .args(["check", "--fix", "--output-format", "concise"])
+        .arg(&bad)
+        .arg(&good));
     assert_eq!(r.code, 2, "{name}: {}{}", r.out, r.err);
-    assert!(r.err.contains(name), "{name}: the message names the file: {}", r.err);
-    assert!(r.err.contains(want_in_message), "{name}: {:?} in {}", want_in_message, r.err);
-    assert_eq!(std::fs::read(&bad).unwrap(), bytes, "{name}: the bad file was written");
-    assert!(std::fs::read_to_string(&good).unwrap().contains("ps.pyyaml"), "the good file was still fixed");
+    assert!(
+        r.err.contains(name),
+        "{name}: the message names the file: {}",
+        r.err
+    );
+    assert!(
+        r.err.contains(want_in_message),
+        "{name}: {:?} in {}",
+        want_in_message,
+        r.err
+    );
+    assert_eq!(
+        std::fs::read(&bad).unwrap(),
+        bytes,
+        "{name}: the bad file was written"
+    );
+    assert!(
+        std::fs::read_to_string(&good)
+            .unwrap()
+            .contains("ps.pyyaml"),
+        "the good file was still fixed"
+    );
 }
 
 #[test]
@@ -69,7 +90,9 @@ fn invalid_utf8_without_cookie() {
 #[test]
 fn invalid_bytes_for_a_cookie() {
     // UTF-8 cookie, latin-1 bytes: an error with the line.
-    let mut b = b"#!/usr/bin/env nix-shell\n# -*- coding: utf-8 -*-\n#!nix-shell -i python3 -p python3\n".to_vec();
+    let mut b =
+        b"#!/usr/bin/env nix-shell\n# -*- coding: utf-8 -*-\n#!nix-shell -i python3 -p python3\n"
+            .to_vec();
     b.extend_from_slice(b"s = '\xe9t\xe9'\n");
     assert_error_beside_good("cookie.py", &b, "line 4");
 }
@@ -99,11 +122,29 @@ fn empty_file_and_shebang_without_newline() {
 fn unterminated_quote_and_trailing_backslash() {
     let t = tempfile::tempdir().unwrap();
     let a = write(t.path(), "quote.py", format!("{SHEBANG}#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.requests ])\nimport requests\n"));
-    let b = write(t.path(), "backslash.py", format!("{SHEBANG}#!nix-shell -i python3 -p python3 \\\nimport requests\n"));
+    let b = write(
+        t.path(),
+        "backslash.py",
+        format!("{SHEBANG}#!nix-shell -i python3 -p python3 \\\nimport requests\n"),
+    );
     for p in [a, b] {
-        let r = run(nixdeps().args(["check", "--fix", "--output-format", "concise"]).arg(&p));
-        assert!(r.code == 1 || r.code == 2, "{}: {}{}", p.display(), r.out, r.err);
-        assert!(r.out.contains("ND100") || r.err.contains(p.file_name().unwrap().to_str().unwrap()), "{}: {}{}", p.display(), r.out, r.err);
+        let r = run(nixdeps()
+            .args(["check", "--fix", "--output-format", "concise"])
+            .arg(&p));
+        assert!(
+            r.code == 1 || r.code == 2,
+            "{}: {}{}",
+            p.display(),
+            r.out,
+            r.err
+        );
+        assert!(
+            r.out.contains("ND100") || r.err.contains(p.file_name().unwrap().to_str().unwrap()),
+            "{}: {}{}",
+            p.display(),
+            r.out,
+            r.err
+        );
     }
 }
 
@@ -112,7 +153,9 @@ fn nix_that_does_not_parse_is_reported_not_fixed() {
     let t = tempfile::tempdir().unwrap();
     let text = format!("{SHEBANG}#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.requests )\"\nimport requests\nimport yaml\n");
     let p = write(t.path(), "nix.py", &text);
-    let r = run(nixdeps().args(["check", "--fix", "--output-format", "concise"]).arg(&p));
+    let r = run(nixdeps()
+        .args(["check", "--fix", "--output-format", "concise"])
+        .arg(&p));
     assert_eq!(r.code, 1, "{}{}", r.out, r.err);
     assert!(r.out.contains("ND100"), "{}", r.out);
     assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
@@ -123,19 +166,35 @@ fn python2_syntax() {
     let t = tempfile::tempdir().unwrap();
     let text = format!("{GOOD_HEADER}import requests\nprint \"hi\"\nexec \"x\"\n");
     let p = write(t.path(), "py2.py", &text);
-    let r = run(nixdeps().args(["check", "--fix", "--output-format", "concise"]).arg(&p));
+    let r = run(nixdeps()
+        .args(["check", "--fix", "--output-format", "concise"])
+        .arg(&p));
     assert_eq!(r.code, 1);
-    assert!(r.out.contains("py2.py:4:") && r.out.contains("ND101"), "{}", r.out);
-    assert_eq!(std::fs::read_to_string(&p).unwrap(), text, "no fix on a file with a syntax error");
+    assert!(
+        r.out.contains("py2.py:4:") && r.out.contains("ND101"),
+        "{}",
+        r.out
+    );
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap(),
+        text,
+        "no fix on a file with a syntax error"
+    );
 }
 
 #[test]
 fn deeply_nested_python_does_not_overflow() {
     let t = tempfile::tempdir().unwrap();
     for (name, open, close) in [("parens.py", "(", ")"), ("brackets.py", "[", "]")] {
-        let text = format!("{GOOD_HEADER}import requests\nx = {}1{}\nimport yaml\n", open.repeat(10_000), close.repeat(10_000));
+        let text = format!(
+            "{GOOD_HEADER}import requests\nx = {}1{}\nimport yaml\n",
+            open.repeat(10_000),
+            close.repeat(10_000)
+        );
         let p = write(t.path(), name, &text);
-        let r = run(nixdeps().args(["check", "--output-format", "concise"]).arg(&p));
+        let r = run(nixdeps()
+            .args(["check", "--output-format", "concise"])
+            .arg(&p));
         assert!(r.code == 1, "{name}: {}{}", r.out, r.err);
     }
 }
@@ -149,7 +208,9 @@ fn big_script_and_long_header() {
         big.push_str(line);
     }
     let p = write(t.path(), "big.py", &big);
-    let r = run(nixdeps().args(["check", "--output-format", "concise"]).arg(&p));
+    let r = run(nixdeps()
+        .args(["check", "--output-format", "concise"])
+        .arg(&p));
     assert_eq!(r.code, 1, "{}", r.err);
     assert!(r.out.contains("ND001"));
 
@@ -160,7 +221,9 @@ fn big_script_and_long_header() {
     }
     long.push_str("import requests\n");
     let p = write(t.path(), "long.py", &long);
-    let r = run(nixdeps().args(["check", "--output-format", "concise"]).arg(&p));
+    let r = run(nixdeps()
+        .args(["check", "--output-format", "concise"])
+        .arg(&p));
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
 }
 
@@ -170,7 +233,9 @@ fn directory_symlink_loop_terminates() {
     std::fs::create_dir(t.path().join("d")).unwrap();
     std::os::unix::fs::symlink(t.path(), t.path().join("d/loop")).unwrap();
     write(&t.path().join("d"), "s.py", MISSING);
-    let r = run(nixdeps().args(["check", "--output-format", "concise"]).arg(t.path()));
+    let r = run(nixdeps()
+        .args(["check", "--output-format", "concise"])
+        .arg(t.path()));
     assert!(r.code == 1 || r.code == 2, "{}{}", r.out, r.err);
     assert_eq!(r.out.matches("ND001").count(), 1, "{}", r.out);
 }
@@ -195,7 +260,10 @@ fn fix_refuses_a_read_only_file() {
     assert_eq!(r.code, 2, "{}{}", r.out, r.err);
     assert!(r.err.contains("ro.py"), "{}", r.err);
     assert_eq!(std::fs::read_to_string(&p).unwrap(), MISSING);
-    let leftovers: Vec<_> = std::fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "no temporary left: {leftovers:?}");
 }
 
@@ -218,7 +286,12 @@ fn broken_pipe_exits_quietly() {
     stdout.read_exact(&mut first).unwrap();
     drop(stdout);
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     child.wait().unwrap();
     assert!(err.is_empty(), "quiet on a broken pipe: {err}");
 }

@@ -162,26 +162,8 @@ fn rewrites() {
             h2.unsupported.len(),
             "{name}: unsupported parts"
         );
-        assert_eq!(
-            h.others,
-            h2.others
-                .iter()
-                .map(|o| o.clone())
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|o| {
-                    let mut o = o.clone();
-                    // Spans may move; compare texts.
-                    o.span = h
-                        .others
-                        .iter()
-                        .find(|x| x.text == o.text)
-                        .map_or(o.span, |x| x.span);
-                    o
-                })
-                .collect::<Vec<_>>(),
-            "{name}: other packages kept"
-        );
+        let texts = |h: &Header| h.others.iter().map(|o| o.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&h), texts(&h2), "{name}: other packages kept");
         // Idempotent: asking again changes nothing.
         let again = edit::request_by_name(&h2, &add_refs, &remove_refs);
         assert!(

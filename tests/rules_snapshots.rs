@@ -43,8 +43,18 @@ fn describe(case: &Path) -> String {
             let again = check_text(&fixed.text, Some(&script), &settings, FixMode::Apply)
                 .unwrap()
                 .unwrap();
-            assert_eq!(again.text, fixed.text, "{}: a second --fix changed the file", case.display());
-            assert_eq!(again.fixed, 0, "{}: a second --fix found something to fix", case.display());
+            assert_eq!(
+                again.text,
+                fixed.text,
+                "{}: a second --fix changed the file",
+                case.display()
+            );
+            assert_eq!(
+                again.fixed,
+                0,
+                "{}: a second --fix found something to fix",
+                case.display()
+            );
         }
         Ok(_) => out.push_str("(no change)\n"),
         Err(e) => out.push_str(&format!("error: {e}\n")),
@@ -61,7 +71,11 @@ fn rule_fixtures() {
         .filter(|p| p.join("script.py").exists())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 20, "fixtures missing under {}", root.display());
+    assert!(
+        cases.len() >= 20,
+        "fixtures missing under {}",
+        root.display()
+    );
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         insta::assert_snapshot!(name, describe(&case));
