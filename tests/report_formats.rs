@@ -606,3 +606,73 @@ fn bad_spans_do_not_panic() {
         assert!(!out.is_empty());
     }
 }
+
+#[test]
+fn terminal_control_characters_never_reach_the_terminal() {
+    let text = "#!nix-shell -p a\x1b[2Jb\nimport x\n".to_owned();
+    let mut d = diag(
+        "ND003",
+        "unresolved-import",
+        Severity::Warning,
+        "evil \x1b]0;title\x07 message\nsecond",
+        find(&text, "a\x1b", 0),
+    );
+    d.fix = report_fixtures::fix(
+        "help \x1b[31m",
+        nixdeps::diagnostic::Applicability::Safe,
+        vec![],
+    );
+    let r = vec![FileResult {
+        path: "dir\x1b[1m/evil.py".into(),
+        text,
+        diagnostics: vec![d],
+        fixed: 0,
+    }];
+    for format in [OutputFormat::Human, OutputFormat::Concise] {
+        let out = run(format, &r, &summary(), RenderOptions::default());
+        assert!(
+            !out.contains('\x1b') && !out.contains('\x07'),
+            "{format:?}: {out:?}"
+        );
+        assert!(out.contains("dir\u{241b}[1m/evil.py"), "{out}");
+    }
+    let concise = run(
+        OutputFormat::Concise,
+        &r,
+        &summary(),
+        RenderOptions::default(),
+    );
+    assert_eq!(concise.lines().count(), 1);
+    // The caret still sits under the (now visible) span.
+    let human = run(
+        OutputFormat::Human,
+        &r,
+        &summary(),
+        RenderOptions::default(),
+    );
+    assert!(
+        human.contains("1 | #!nix-shell -p a\u{241b}[2Jb\n  |                ^^\n"),
+        "{human}"
+    );
+}
+
+proptest::proptest! {
+    /// Whatever the text and spans, every renderer succeeds and JSON-based
+    /// formats stay valid JSON.
+    #[test]
+    fn any_text_and_span_renders(text in "(\\PC|\r|\n|\t){0,60}", a in 0usize..80, b in 0usize..80) {
+        let r = vec![FileResult {
+            path: "p.py".into(),
+            text: text.clone(),
+            diagnostics: vec![diag("ND101", "syntax-error", Severity::Error, "m", nixdeps::span::Span { start: a, end: b })],
+            fixed: 0,
+        }];
+        for format in ALL {
+            let out = run(format, &r, &summary(), RenderOptions::default());
+            if matches!(format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Gitlab) {
+                proptest::prop_assert!(serde_json::from_str::<Value>(&out).is_ok());
+            }
+            proptest::prop_assert!(!out.contains('\r') || !matches!(format, OutputFormat::Human | OutputFormat::Concise));
+        }
+    }
+}

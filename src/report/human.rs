@@ -12,7 +12,7 @@
 //! ```
 
 use super::{
-    clamp_span, has_safe_fix, one_line, plural, span_positions, statistics, FileResult,
+    clamp_span, has_safe_fix, one_line, plural, span_positions, statistics, visible, FileResult,
     RenderOptions, Summary,
 };
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
@@ -108,7 +108,7 @@ fn write_diagnostic(
     writeln!(
         out,
         "{}:{}:{}: {}{fixable} {}",
-        pal.paint(Style::new().bold(), &r.path),
+        pal.paint(Style::new().bold(), &one_line(&r.path)),
         start.row,
         start.column,
         pal.paint(sev.bold(), d.code),
@@ -230,17 +230,6 @@ fn display_line(line: &str) -> (String, impl Fn(usize) -> usize + '_) {
         col
     };
     (shown, cols)
-}
-
-fn visible(c: char) -> char {
-    match c {
-        // C0 controls → their Control Pictures (U+2400 block).
-        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
-        '\x7f' => '\u{2421}',
-        // C1 controls (CSI etc.) and bidi overrides could reorder or hide text.
-        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
-        c => c,
-    }
 }
 
 fn write_statistics(results: &[FileResult], pal: &Palette, out: &mut dyn Write) -> io::Result<()> {

@@ -179,16 +179,36 @@ pub(crate) fn clamp_span(text: &str, span: Span) -> Span {
     Span::new(s.min(e), s.max(e))
 }
 
-/// A message on one line: renderers that are line-oriented must not let a
-/// message with a line break forge a second record.
+/// A message or path on one line, safe to print on a terminal: line breaks
+/// become spaces (a line-oriented consumer must not see a forged second
+/// record) and other control characters become visible (a script must not
+/// drive the terminal through its module names or file names).
 pub(crate) fn one_line(s: &str) -> String {
-    if !s.contains(['\n', '\r']) {
+    if !s.chars().any(needs_replacing) {
         return s.to_owned();
     }
-    s.split(['\n', '\r'])
+    let joined = s
+        .split(['\n', '\r'])
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    joined.chars().map(visible).collect()
+}
+
+fn needs_replacing(c: char) -> bool {
+    visible(c) != c || c == '\n' || c == '\r'
+}
+
+/// Control characters as visible stand-ins; everything else unchanged.
+pub(crate) fn visible(c: char) -> char {
+    match c {
+        // C0 controls → their Control Pictures (U+2400 block).
+        '\0'..='\x08' | '\x0a'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\x7f' => '\u{2421}',
+        // C1 controls (CSI etc.) and bidi overrides could reorder or hide text.
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+        c => c,
+    }
 }
 
 /// `1 file`, `2 files`.
@@ -254,7 +274,8 @@ mod tests {
     #[test]
     fn one_line_joins_breaks() {
         assert_eq!(one_line("a\r\nb\nc"), "a b c");
-        assert_eq!(one_line("plain"), "plain");
+        assert_eq!(one_line("plain\ttab"), "plain\ttab");
+        assert_eq!(one_line("a\x1b[2Jb"), "a\u{241b}[2Jb");
     }
 
     #[test]
