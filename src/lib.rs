@@ -4,10 +4,13 @@
 //! rules → report or fix.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod config;
 pub mod db;
 pub mod diagnostic;
+pub mod discover;
 pub mod header;
 pub mod imports;
 pub mod read;
 pub mod report;
 pub mod span;
+pub mod write;
