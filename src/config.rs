@@ -107,11 +107,9 @@ struct Pattern {
 
 impl Pattern {
     fn new(base: &Path, pattern: &str) -> Result<Self, globset::Error> {
-        let joined = if Path::new(pattern).is_absolute() {
-            PathBuf::from(pattern)
-        } else {
-            base.join(pattern)
-        };
+        // `./scripts/*.py` and `../shared/*.py` must match the lexically
+        // normalised paths they are compared with.
+        let joined = absolute(&base.join(pattern));
         let full = build_glob(&joined.to_string_lossy())?;
         let name = if pattern.contains('/') {
             None
@@ -763,6 +761,15 @@ impl ConfigResolver {
             });
         }
         None
+    }
+
+    /// The exclusion hook for [`crate::discover::discover`]: whether the
+    /// configuration that applies to `path` excludes it. A configuration
+    /// that does not load excludes nothing here; the error is reported when
+    /// the file itself is resolved.
+    pub fn is_excluded(&self, path: &Path, _is_dir: bool) -> bool {
+        self.resolve(path)
+            .is_ok_and(|config| config.is_excluded(path))
     }
 
     fn finish(&self, mut config: Config) -> Arc<Config> {

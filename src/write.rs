@@ -187,6 +187,18 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Writ
         return Err(read_only_dir("permission denied".to_owned()));
     }
 
+    if new == original {
+        // Nothing to change: leave the file (and its mtime) alone, but still
+        // say so if it is no longer what was read.
+        return match fs::read(&target) {
+            Ok(now) if now == original => Ok(()),
+            Ok(_) => Err(WriteError::Changed {
+                path: path.to_path_buf(),
+            }),
+            Err(e) => Err(io_err("cannot re-read the file")(e)),
+        };
+    }
+
     // Declared before the temporary so it is dropped after it: the file is
     // removed first, then forgotten by the interrupt handler.
     let mut registration = Registration(None);

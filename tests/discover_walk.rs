@@ -346,3 +346,36 @@ fn a_big_tree_is_complete_and_deterministic() {
     assert_eq!(rel(&r, &a.files), expected);
     assert_eq!(a, b);
 }
+
+/// Measurement, not a check: `NIXDEPS_TREE_FILES=100000 cargo test --release
+/// --test discover_walk scale -- --ignored --nocapture`. One file in 30 is a
+/// script; the rest are plain files of 1 KiB.
+#[test]
+#[ignore]
+fn scale() {
+    let n: usize = std::env::var("NIXDEPS_TREE_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let (_t, r) = root();
+    let filler = vec![b'x'; 1024];
+    for i in 0..n {
+        let p = r.join(format!("d{:02}/e{}/f{i}", i % 100, i % 10));
+        if i % 30 == 0 {
+            put(&p, SCRIPT);
+        } else {
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, &filler).unwrap();
+        }
+    }
+    let start = std::time::Instant::now();
+    let d = discover(std::slice::from_ref(&r), &exclude_nothing);
+    let elapsed = start.elapsed();
+    assert_eq!(d.files.len(), n.div_ceil(30));
+    println!(
+        "{n} files, {} scripts: {:.3} s ({:.0} files/s)",
+        d.files.len(),
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64()
+    );
+}

@@ -244,3 +244,24 @@ fn permission_refusals_as_a_plain_user() {
     assert_eq!(fs::metadata(d.join("open/mine")).unwrap().uid(), 65534);
     assert!(temporaries(&d.join("open")).is_empty() && temporaries(&d.join("locked")).is_empty());
 }
+
+#[test]
+fn unchanged_content_is_not_rewritten() {
+    let (_t, d) = dir();
+    let f = d.join("same");
+    fs::write(&f, OLD).unwrap();
+    let before = fs::metadata(&f).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write_atomic(&f, OLD, OLD).unwrap();
+    let after = fs::metadata(&f).unwrap();
+    assert_eq!(before.ino(), after.ino(), "not replaced");
+    assert_eq!(before.mtime_nsec(), after.mtime_nsec());
+    fs::write(&f, b"edited").unwrap();
+    let e = write_atomic(&f, OLD, OLD).unwrap_err();
+    assert!(matches!(e, WriteError::Changed { .. }), "{e:?}");
+    // A real change does replace the inode (atomic rename).
+    fs::write(&f, OLD).unwrap();
+    let before = fs::metadata(&f).unwrap();
+    write_atomic(&f, OLD, NEW).unwrap();
+    assert_ne!(before.ino(), fs::metadata(&f).unwrap().ino());
+}
