@@ -261,6 +261,7 @@ fn unreadable_entries_are_errors_naming_them_and_the_walk_goes_on() {
             fs::set_permissions(r.join("secret"), fs::Permissions::from_mode(0o000)).unwrap();
             let d = discover(&[r.clone(), r.join("secret")], &exclude_nothing);
             let explicit = discover(&[r.join("locked"), r.join("ok")], &exclude_nothing);
+            fs::set_permissions(r.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
             assert_eq!(rel(&r, &explicit.files), ["ok"]);
             assert_eq!(explicit.errors.len(), 1, "{:?}", explicit.errors);
             assert_eq!(explicit.errors[0].path, r.join("locked"));
@@ -271,7 +272,6 @@ fn unreadable_entries_are_errors_naming_them_and_the_walk_goes_on() {
                 "{:?}",
                 explicit.errors
             );
-            fs::set_permissions(r.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
             assert_eq!(rel(&r, &d.files), ["ok"]);
             let paths: Vec<_> = d.errors.iter().map(|e| e.path.clone()).collect();
             // `secret` is found twice (walked and explicit): one error.
