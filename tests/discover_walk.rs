@@ -228,7 +228,8 @@ fn as_non_root(test_name: &str, body: impl FnOnce()) {
     if std::env::var_os(ENV).is_some() {
         panic!("still root after dropping privileges");
     }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
+    let (_exe_dir, exe) = exe_for_nobody();
+    let out = std::process::Command::new(&exe)
         .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
         .env(ENV, "1")
         .current_dir("/")
@@ -389,4 +390,17 @@ fn scale() {
         elapsed.as_secs_f64(),
         n as f64 / elapsed.as_secs_f64()
     );
+}
+
+/// A copy of this test binary that user `nobody` can execute, wherever the
+/// checkout lives (CI's folder may not be traversable by other users).
+#[cfg(unix)]
+fn exe_for_nobody() -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = dir.path().join("test-binary");
+    fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, exe)
 }

@@ -219,7 +219,8 @@ fn permission_refusals_as_a_plain_user() {
     set_mode(&d.join("open/roots"), 0o644);
     fs::write(d.join("open/mine"), OLD).unwrap();
     std::os::unix::fs::chown(d.join("open/mine"), Some(65534), Some(65534)).unwrap();
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
+    let (_exe_dir, exe) = exe_for_nobody();
+    let out = std::process::Command::new(&exe)
         .args([
             "permission_refusals_as_a_plain_user",
             "--exact",
@@ -264,4 +265,17 @@ fn unchanged_content_is_not_rewritten() {
     let before = fs::metadata(&f).unwrap();
     write_atomic(&f, OLD, NEW).unwrap();
     assert_ne!(before.ino(), fs::metadata(&f).unwrap().ino());
+}
+
+/// A copy of this test binary that user `nobody` can execute, wherever the
+/// checkout lives (CI's folder may not be traversable by other users).
+#[cfg(unix)]
+fn exe_for_nobody() -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = dir.path().join("test-binary");
+    fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, exe)
 }
