@@ -40,6 +40,26 @@
 //! Command-line values override the file: see [`CliOverrides`] and
 //! [`Config::merge_cli`]; [`ConfigResolver`] applies them to every
 //! configuration it hands out.
+//!
+//! Wiring, as the check pipeline is expected to use it (errors are cached
+//! per directory, so every file under a broken configuration gets the same
+//! error back: report each distinct error once):
+//! ```no_run
+//! use nixdeps::config::{CliOverrides, ConfigResolver, ConfigSource};
+//! use nixdeps::discover::discover;
+//! use std::path::PathBuf;
+//!
+//! let resolver = ConfigResolver::new(ConfigSource::Discover, CliOverrides::default());
+//! let found = discover(&[PathBuf::from(".")], &|p, is_dir| resolver.is_excluded(p, is_dir));
+//! for candidate in &found.files {
+//!     match resolver.resolve(&candidate.path) {
+//!         Ok(config) => {
+//!             let _off = config.ignored_codes_for(&candidate.path);
+//!         }
+//!         Err(e) => eprintln!("{e}"), // exit status 2
+//!     }
+//! }
+//! ```
 
 use crate::header::PyVersion;
 use globset::{GlobBuilder, GlobMatcher};

@@ -31,6 +31,19 @@
 //! of a temporary, and its rename, happen under the same lock the handler
 //! takes, so the handler never misses a temporary nor removes one that a
 //! rename is using.
+//!
+//! The `--fix` loop is expected to look like this (install the handler only
+//! for runs that write: once it is installed, SIGTERM no longer kills the
+//! process by itself, so a loop that never looks at [`interrupted`] would
+//! ignore it):
+//! ```text
+//! install_interrupt_handler()?;
+//! for file in files {
+//!     if interrupted() { break; }
+//!     write_atomic(&file.path, &file.bytes_read, &fixed)?;   // report errors, go on
+//! }
+//! if interrupted() { exit(130) }
+//! ```
 
 use std::fs;
 use std::io::{self, Write};
