@@ -115,29 +115,83 @@ struct DepRow {
     source: &'static str,
 }
 
+/// A table keyed by its first column: a vector of borrowed slices sorted by
+/// key, searched by bisection. Building it costs one pass over the embedded
+/// text and no hashing, which keeps [`Database::load`] cheap.
+#[derive(Debug)]
+struct Table<V> {
+    rows: Vec<(&'static str, V)>,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table { rows: Vec::new() }
+    }
+}
+
+type Fields = std::str::Split<'static, char>;
+
+impl<V> Table<V> {
+    /// Rows of a TSV with a header line; `make` gets the fields after the key.
+    fn parse(text: &'static str, make: impl Fn(&mut Fields) -> V) -> Self {
+        let mut rows: Vec<(&'static str, V)> = text
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let mut f = l.split('\t');
+                let key = f.next().unwrap_or("");
+                (key, make(&mut f))
+            })
+            .collect();
+        // The generator writes sorted files; stay correct if one is not.
+        if !rows.is_sorted_by(|a, b| a.0 <= b.0) {
+            rows.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        Table { rows }
+    }
+
+    fn get(&self, key: &str) -> Option<&V> {
+        self.rows
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .and_then(|i| self.rows.get(i))
+            .map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'static str, &V)> {
+        self.rows.iter().map(|(k, v)| (*k, v))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.rows.iter().map(|(k, _)| *k)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Database {
     /// Sorted (the generator writes it sorted; checked by a test).
     attrs: Vec<&'static str>,
-    modules: HashMap<&'static str, ModuleRow>,
-    aliases: HashMap<&'static str, (&'static str, &'static str)>,
-    deps: HashMap<&'static str, DepRow>,
-    namespaces: HashMap<&'static str, NamespaceKind>,
-    stubs: HashMap<&'static str, &'static str>,
+    modules: Table<ModuleRow>,
+    /// old → (new, note)
+    aliases: Table<(&'static str, &'static str)>,
+    deps: Table<DepRow>,
+    namespaces: Table<NamespaceKind>,
+    stubs: Table<&'static str>,
     /// module → versions field of python-stdlib.tsv.
-    stdlib: HashMap<&'static str, &'static str>,
+    stdlib: Table<&'static str>,
 }
 
-/// Data rows of an embedded TSV (header skipped), split on tabs.
-fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split('\t').collect())
-}
-
-fn field(r: &[&'static str], i: usize) -> &'static str {
-    r.get(i).copied().unwrap_or("")
+fn next(f: &mut Fields) -> &'static str {
+    f.next().unwrap_or("")
 }
 
 /// PEP 503 normalisation: lower-case, runs of `-_.` become one `-`.
@@ -183,56 +237,30 @@ impl Database {
     /// Parse the embedded tables (what [`Database::get`] does once).
     /// Public so tests and benchmarks can time it.
     pub fn load() -> Database {
-        let attrs: Vec<&'static str> = ATTRS.lines().filter(|l| !l.is_empty()).collect();
-        let mut modules = HashMap::with_capacity(1200);
-        for r in rows(MODULES) {
-            modules.insert(
-                field(&r, 0),
-                ModuleRow {
-                    attrs: field(&r, 1),
-                    sources: field(&r, 2),
-                },
-            );
-        }
-        let mut aliases = HashMap::with_capacity(600);
-        for r in rows(ALIASES) {
-            aliases.insert(field(&r, 0), (field(&r, 1), field(&r, 2)));
-        }
-        let mut deps = HashMap::with_capacity(500);
-        for r in rows(DEPS) {
-            deps.insert(
-                field(&r, 0),
-                DepRow {
-                    propagates: field(&r, 1),
-                    source: field(&r, 2),
-                },
-            );
-        }
-        let mut namespaces = HashMap::new();
-        for r in rows(NAMESPACES) {
-            let kind = if field(&r, 1) == "owned" {
-                NamespaceKind::Owned
-            } else {
-                NamespaceKind::Pure
-            };
-            namespaces.insert(field(&r, 0), kind);
-        }
-        let mut stubs = HashMap::with_capacity(800);
-        for r in rows(STUBS) {
-            stubs.insert(field(&r, 0), field(&r, 1));
-        }
-        let mut stdlib = HashMap::with_capacity(400);
-        for r in rows(STDLIB) {
-            stdlib.insert(field(&r, 0), field(&r, 1));
+        let mut attrs: Vec<&'static str> = ATTRS.lines().filter(|l| !l.is_empty()).collect();
+        if !attrs.is_sorted() {
+            attrs.sort_unstable();
         }
         Database {
             attrs,
-            modules,
-            aliases,
-            deps,
-            namespaces,
-            stubs,
-            stdlib,
+            modules: Table::parse(MODULES, |f| ModuleRow {
+                attrs: next(f),
+                sources: next(f),
+            }),
+            aliases: Table::parse(ALIASES, |f| (next(f), next(f))),
+            deps: Table::parse(DEPS, |f| DepRow {
+                propagates: next(f),
+                source: next(f),
+            }),
+            namespaces: Table::parse(NAMESPACES, |f| {
+                if next(f) == "owned" {
+                    NamespaceKind::Owned
+                } else {
+                    NamespaceKind::Pure
+                }
+            }),
+            stubs: Table::parse(STUBS, next),
+            stdlib: Table::parse(STDLIB, next),
         }
     }
 
@@ -344,7 +372,7 @@ impl Database {
     /// The alias entry for an old attribute name (renamed, moved to
     /// top-level `pkgs`, or removed with nixpkgs' note).
     pub fn alias(&self, attr: &str) -> Option<Alias> {
-        let (new, note) = self.aliases.get(attr)?;
+        let (new, note) = *self.aliases.get(attr)?;
         let target = if new.is_empty() {
             AliasTarget::Removed
         } else if let Some(top) = new.strip_prefix("pkgs.") {
@@ -367,7 +395,7 @@ impl Database {
                 return Some(cur.to_string());
             }
             match self.aliases.get(cur) {
-                Some((new, _)) if !new.is_empty() && !new.starts_with("pkgs.") => cur = new,
+                Some(&(new, _)) if !new.is_empty() && !new.starts_with("pkgs.") => cur = new,
                 _ => return None,
             }
         }
@@ -389,7 +417,7 @@ impl Database {
     /// (`jaraco.text`). Sorted.
     pub fn provides(&self, attr: &str) -> Vec<String> {
         let mut out = BTreeSet::new();
-        for (module, row) in &self.modules {
+        for (module, row) in self.modules.iter() {
             if !row.attrs.split(',').any(|a| a == attr) {
                 continue;
             }
@@ -464,6 +492,11 @@ impl Database {
                 .map(|d| self.canonical(d).unwrap_or_else(|| d.to_string()))
                 .collect(),
         )
+    }
+
+    /// Every attribute with a propagation row, sorted.
+    pub fn dep_attrs(&self) -> Vec<&'static str> {
+        self.deps.keys().collect()
     }
 
     /// True when the database knows what `attr` propagates.
