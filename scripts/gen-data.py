@@ -317,6 +317,16 @@ def main() -> None:
         tsv(["attr", "propagates", "source"], [[a, ",".join(deps[a][0]), deps[a][1]] for a in sorted(deps)]),
     )
 
+    # -------------------------------------------------------------- unmapped
+    unmapped = read_tsv(X("unmapped.tsv"), ["module", "note", "source"])
+    for r in unmapped:
+        if r["module"] in mapping:
+            die(f"unmapped.tsv: {r['module']} is mapped")
+    write(
+        "unmapped.tsv",
+        tsv(["module", "note"], [[r["module"], r["note"]] for r in sorted(unmapped, key=lambda r: r["module"])]),
+    )
+
     # ----------------------------------------------------------------- stubs
     stub_over = {
         r["attr"]: (r["target"], r["source"])
@@ -424,6 +434,7 @@ def main() -> None:
     L.append(f"| `deps.tsv` | {len(deps)} | shared `nixpkgs-python-deps.tsv` ({len(shared_dep_attrs)} rows, 150 commits 2018–2026) refreshed/extended by `extra/deps.tsv` |")
     L.append(f"| `namespaces.tsv` | {len(namespaces)} | `extra/namespaces.tsv` |")
     L.append(f"| `stubs.tsv` | {len(stubs)} | attrs named `types-X`, `X-stubs`, `mypy-boto3-*`, `types-aiobotocore-*`, plus `extra/stubs.tsv` |")
+    L.append(f"| `unmapped.tsv` | {len(unmapped)} | `extra/unmapped.tsv`: import names known to have no attribute, with the reason |")
     L.append(f"| `python-stdlib.tsv` | {len(stdlib)} | shared `python-stdlib.tsv` refined by `extra/stdlib.tsv` |")
     L.append("| `LICENSE-nixpkgs.txt`, `LICENSE-pipreqs.txt` | | licence notices (nixpkgs MIT, pipreqs Apache-2.0) |\n")
 

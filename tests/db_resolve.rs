@@ -430,3 +430,13 @@ fn stub_targets() {
         assert_eq!(db.stub_target(a), None, "{a}");
     }
 }
+
+#[test]
+fn known_unmapped_names_carry_a_note() {
+    let db = Database::get();
+    for m in ["win32api", "win32com.client", "boto.s3"] {
+        assert_eq!(db.resolve(m), Resolution::Unresolved, "{m}");
+        assert!(db.unresolved_note(m).is_some(), "{m}");
+    }
+    assert_eq!(db.unresolved_note("requests"), None);
+}

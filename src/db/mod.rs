@@ -34,6 +34,7 @@ const DEPS: &str = include_str!("../../data/deps.tsv");
 const NAMESPACES: &str = include_str!("../../data/namespaces.tsv");
 const STUBS: &str = include_str!("../../data/stubs.tsv");
 const STDLIB: &str = include_str!("../../data/python-stdlib.tsv");
+const UNMAPPED: &str = include_str!("../../data/unmapped.tsv");
 
 /// Python versions whose standard library counts as "current" for the
 /// stdlib filter of [`Database::resolve`].
@@ -188,6 +189,8 @@ pub struct Database {
     stubs: Table<&'static str>,
     /// module → versions field of python-stdlib.tsv.
     stdlib: Table<&'static str>,
+    /// Top-level names known to have no attribute → why.
+    unmapped: Table<&'static str>,
 }
 
 fn next(f: &mut Fields) -> &'static str {
@@ -261,6 +264,7 @@ impl Database {
             }),
             stubs: Table::parse(STUBS, next),
             stdlib: Table::parse(STDLIB, next),
+            unmapped: Table::parse(UNMAPPED, next),
         }
     }
 
@@ -577,6 +581,13 @@ impl Database {
             .strip_prefix("types-")
             .or_else(|| attr.strip_suffix("-stubs"))?;
         self.canonical(target)
+    }
+
+    /// Why a module the database cannot resolve has no attribute, where
+    /// that is known (`win32api`: Windows-only), for ND003's message.
+    pub fn unresolved_note(&self, module: &str) -> Option<&'static str> {
+        let top = module.split('.').next().unwrap_or(module);
+        self.unmapped.get(top).copied()
     }
 
     /// The date of the nixpkgs snapshot the attribute set was read from.
