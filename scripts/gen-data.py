@@ -108,6 +108,25 @@ def main() -> None:
     attr_set = set(attrs)
     write("attrs.txt", "\n".join(attrs) + "\n")
 
+    # -------------------------------------------------------------- variants
+    # Versioned or build variants of one package (django_4, numpy_2,
+    # torch-bin, tensorflowWithCuda) provide the same modules as the base.
+    dir_of = {r["attr"]: r["dir"] for r in attr_rows}
+    variant_re = re.compile(r"^(_[0-9_]+|[0-9]+|-bin|-build|-no-triton|-mpi|With[A-Z]\w*|Without[A-Z]\w*)$")
+
+    def top_dir(a: str) -> str:
+        return dir_of.get(a, "").split("/")[0]
+
+    variants = {}
+    for a in attrs:
+        if a.startswith(("mypy-boto3-", "types-aiobotocore-")):
+            continue  # service names such as inspector2 are not versions
+        for b in (a[:i] for i in range(len(a) - 1, 0, -1)):
+            if b in attr_set and variant_re.match(a[len(b):]) and top_dir(a) and top_dir(a) == top_dir(b):
+                variants[a] = b
+                break
+    write("variants.tsv", tsv(["attr", "base"], [[a, variants[a]] for a in sorted(variants)]))
+
     # --------------------------------------------------------------- aliases
     alias_rows = read_tsv(S("nixpkgs-python-aliases.tsv"), ["old_attr", "new_attr", "note"])
     aliases = {r["old_attr"]: (r["new_attr"], r["note"]) for r in alias_rows}
@@ -435,6 +454,7 @@ def main() -> None:
     L.append(f"| `namespaces.tsv` | {len(namespaces)} | `extra/namespaces.tsv` |")
     L.append(f"| `stubs.tsv` | {len(stubs)} | attrs named `types-X`, `X-stubs`, `mypy-boto3-*`, `types-aiobotocore-*`, plus `extra/stubs.tsv` |")
     L.append(f"| `unmapped.tsv` | {len(unmapped)} | `extra/unmapped.tsv`: import names known to have no attribute, with the reason |")
+    L.append(f"| `variants.tsv` | {len(variants)} | attrs named base+`_N`/`N`/`-bin`/`-build`/`With…` built from the base's directory in python-packages.nix (they provide the base's modules) |")
     L.append(f"| `python-stdlib.tsv` | {len(stdlib)} | shared `python-stdlib.tsv` refined by `extra/stdlib.tsv` |")
     L.append("| `LICENSE-nixpkgs.txt`, `LICENSE-pipreqs.txt` | | licence notices (nixpkgs MIT, pipreqs Apache-2.0) |\n")
 

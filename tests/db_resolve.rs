@@ -440,3 +440,23 @@ fn known_unmapped_names_carry_a_note() {
     }
     assert_eq!(db.unresolved_note("requests"), None);
 }
+
+#[test]
+fn variants_provide_their_base_modules() {
+    let db = Database::get();
+    assert_eq!(db.variant_of("django_4"), Some("django"));
+    assert_eq!(db.variant_of("torch-bin"), Some("torch"));
+    assert_eq!(db.variant_of("numpy_2"), Some("numpy"));
+    assert_eq!(db.variant_of("django"), None);
+    // A different package built in the same directory is not a variant.
+    assert_eq!(db.variant_of("pyqt5-sip"), None);
+    assert_eq!(db.variant_of("mypy-boto3-inspector2"), None);
+    assert!(db.provides_module("django_4", "django.db"));
+    assert!(db.provides_module("protobuf5", "google.protobuf"));
+    assert!(db.provides_module("tensorflowWithCuda", "tensorflow.keras"));
+    assert!(db.provides("numpy_1").contains(&"numpy".to_string()));
+    assert!(!db.provides_module("django_4", "numpy"));
+    assert!(db
+        .propagated("sentry-sdk_2")
+        .contains(&"urllib3".to_string()));
+}

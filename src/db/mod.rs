@@ -35,6 +35,7 @@ const NAMESPACES: &str = include_str!("../../data/namespaces.tsv");
 const STUBS: &str = include_str!("../../data/stubs.tsv");
 const STDLIB: &str = include_str!("../../data/python-stdlib.tsv");
 const UNMAPPED: &str = include_str!("../../data/unmapped.tsv");
+const VARIANTS: &str = include_str!("../../data/variants.tsv");
 
 /// Python versions whose standard library counts as "current" for the
 /// stdlib filter of [`Database::resolve`].
@@ -191,6 +192,8 @@ pub struct Database {
     stdlib: Table<&'static str>,
     /// Top-level names known to have no attribute → why.
     unmapped: Table<&'static str>,
+    /// Versioned/build variant → base attribute (`django_4` → `django`).
+    variants: Table<&'static str>,
 }
 
 fn next(f: &mut Fields) -> &'static str {
@@ -265,6 +268,7 @@ impl Database {
             stubs: Table::parse(STUBS, next),
             stdlib: Table::parse(STDLIB, next),
             unmapped: Table::parse(UNMAPPED, next),
+            variants: Table::parse(VARIANTS, next),
         }
     }
 
@@ -421,11 +425,15 @@ impl Database {
     /// (`jaraco.text`). Sorted.
     pub fn provides(&self, attr: &str) -> Vec<String> {
         let mut out = BTreeSet::new();
+        let base = self.variant_of(attr);
         for (module, row) in self.modules.iter() {
-            if !row.attrs.split(',').any(|a| a == attr) {
+            if !row.attrs.split(',').any(|a| a == attr || Some(a) == base) {
                 continue;
             }
             out.insert(self.provided_name(module));
+        }
+        if let Some(b) = base {
+            out.insert(b.replace(['-', '.'], "_"));
         }
         out.insert(attr.replace(['-', '.'], "_"));
         // The longest namespace whose PEP 503 form prefixes the attribute.
@@ -468,7 +476,9 @@ impl Database {
             ..
         } = self.resolve(module)
         {
-            if a == attr || alternatives.iter().any(|x| x == attr) {
+            let base = self.variant_of(attr);
+            let hit = |x: &str| x == attr || Some(x) == base;
+            if hit(&a) || alternatives.iter().any(|x| hit(x)) {
                 return true;
             }
         }
@@ -481,14 +491,23 @@ impl Database {
         })
     }
 
+    /// The base attribute of a versioned or build variant (`django_4`,
+    /// `numpy_2`, `torch-bin`, `tensorflowWithCuda`): the variant provides
+    /// the base's modules.
+    pub fn variant_of(&self, attr: &str) -> Option<&'static str> {
+        self.variants.get(attr).copied()
+    }
+
     /// Direct propagated dependencies of `attr`, or `None` when the
-    /// database has no row for it (unknown, which is not "none").
+    /// database has no row for it (unknown, which is not "none"). A variant
+    /// without a row of its own uses its base's row.
     pub fn direct_deps(&self, attr: &str) -> Option<Vec<String>> {
         let key = self.canonical(attr).unwrap_or_else(|| attr.to_string());
         let row = self
             .deps
             .get(key.as_str())
-            .or_else(|| self.deps.get(attr))?;
+            .or_else(|| self.deps.get(attr))
+            .or_else(|| self.variant_of(attr).and_then(|b| self.deps.get(b)))?;
         Some(
             row.propagates
                 .split(',')
