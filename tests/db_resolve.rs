@@ -460,3 +460,21 @@ fn variants_provide_their_base_modules() {
         .propagated("sentry-sdk_2")
         .contains(&"urllib3".to_string()));
 }
+
+proptest::proptest! {
+    /// Arbitrary module text never panics, and resolution is deterministic.
+    #[test]
+    fn resolve_never_panics(m in "[a-zA-Z0-9_.\\-é ]{0,40}") {
+        let db = Database::get();
+        let r = db.resolve(&m);
+        proptest::prop_assert_eq!(&r, &db.resolve(&m));
+        if let Resolution::Resolved { matched, attr, .. } = &r {
+            proptest::prop_assert!(m.trim().starts_with(matched.as_str()));
+            proptest::prop_assert!(!attr.is_empty());
+        }
+        let _ = db.resolve_from(&m, "x");
+        let _ = db.provides(&m);
+        let _ = db.stub_target(&m);
+        let _ = db.propagated(&m);
+    }
+}

@@ -45,7 +45,10 @@ const CURRENT_PYTHONS: [&str; 2] = ["3.13", "3.14"];
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Resolution {
     /// `attr` is the preferred attribute; `alternatives` also provide it.
-    /// `matched` is the dotted prefix of the module that matched.
+    /// `matched` is the dotted prefix of the module that matched. `source`
+    /// says why: the evidence tags of the database row (`nixpkgs`,
+    /// `pipreqs`, `project`, `+`-joined), `pep503` (an attribute with the
+    /// module's normalised name) or `alias` (a name nixpkgs renamed).
     Resolved {
         attr: String,
         alternatives: Vec<String>,
