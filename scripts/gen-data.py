@@ -238,6 +238,22 @@ def main() -> None:
         # Evidence from nixpkgs' own import checks outranks the others.
         return 0 if "nixpkgs" in tags else (1 if "project" in tags else 2)
 
+    # A sub-module row whose attributes are a subset of its nearest mapped
+    # (non-namespace) ancestor's adds nothing but bias: nixpkgs' pygame-ce
+    # checks pygame.sprite, which would make `import pygame.sprite` pick the
+    # fork while `import pygame` picks pygame. Drop such rows.
+    redundant = []
+    for mod in sorted(mapping):
+        parts = mod.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            p = ".".join(parts[:i])
+            if p in mapping and p not in namespaces:
+                if set(mapping[mod]) <= set(mapping[p]):
+                    redundant.append((mod, p))
+                break
+    for mod, _ in redundant:
+        del mapping[mod]
+
     module_rows = []
     multi = []
     for mod in sorted(mapping):
@@ -485,6 +501,9 @@ def main() -> None:
     L.append(f"\n### Dropped shared rows: listed in extra/drop-modules.tsv ({len(dropped_listed)})\n")
     for m, a, s, why in dropped_listed:
         L.append(f"* `{m}` → `{a}` ({s}): {why}")
+    L.append(f"\n### Sub-module rows folded into their parent ({len(redundant)})\n")
+    L.append("Same attributes as the nearest mapped parent (or a subset of them), so the parent row decides:\n")
+    L.append(", ".join(f"`{m}`" for m, _ in redundant) + "\n")
     L.append(f"\n### Shared targets renamed through aliases ({len(renamed_targets)})\n")
     for m, a, c in renamed_targets:
         L.append(f"* `{m}`: `{a}` → `{c}`")

@@ -478,3 +478,29 @@ proptest::proptest! {
         let _ = db.propagated(&m);
     }
 }
+
+#[test]
+fn submodules_follow_their_parent() {
+    // nixpkgs' pygame-ce checks pygame.sprite; that must not make the fork
+    // win for sub-modules while pygame wins for the package.
+    assert_eq!(attr_of("pygame.sprite").as_deref(), Some("pygame"));
+    assert_eq!(
+        attr_of("discord.ext.commands").as_deref(),
+        Some("discordpy")
+    );
+    // Real sub-distributions keep their own row.
+    assert_eq!(attr_of("PyQt5.sip").as_deref(), Some("pyqt5-sip"));
+    assert_eq!(attr_of("databricks.sdk").as_deref(), Some("databricks-sdk"));
+    assert_eq!(
+        attr_of("databricks.connect").as_deref(),
+        Some("databricks-connect")
+    );
+    assert_eq!(
+        attr_of("llama_index.llms.openai").as_deref(),
+        Some("llama-index-llms-openai")
+    );
+    assert_eq!(
+        attr_of("llama_index.core").as_deref(),
+        Some("llama-index-core")
+    );
+}

@@ -13,7 +13,7 @@
 //! 1. a current standard-library top-level name never resolves;
 //! 2. for each dotted prefix, longest first (`a.b.c`, `a.b`, `a`): a prefix
 //!    that is a *pure* namespace root (`google`, `azure`) is skipped; else the
-//!    prefix's row in `modules.tsv` wins; else, when the prefix's parent is a
+//!    prefix's row in `modules.tsv` wins; else, when the prefix lies under a
 //!    namespace (`google.cloud.vision` under `google.cloud`), the attribute
 //!    named `pep503(prefix)` (`google-cloud-vision`);
 //! 3. the attribute equal to the PEP 503 form of the top-level name
@@ -232,10 +232,6 @@ fn prefixes(module: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn parent(prefix: &str) -> Option<&str> {
-    prefix.rfind('.').map(|i| &prefix[..i])
-}
-
 impl Database {
     /// The embedded database, parsed on first use.
     pub fn get() -> &'static Database {
@@ -337,8 +333,8 @@ impl Database {
                 let first_src = row.sources.split(',').next().unwrap_or("");
                 return self.resolved(row.attrs, prefix, first_src.to_string());
             }
-            if let Some(p) = parent(prefix) {
-                if self.namespace(p).is_some() {
+            if prefix.contains('.') {
+                if self.namespace_of(prefix).is_some() {
                     let cand = pep503(prefix);
                     if self.has_attr(&cand) {
                         return self.resolved(&cand, prefix, "pep503".into());
