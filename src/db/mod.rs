@@ -333,12 +333,11 @@ impl Database {
                 let first_src = row.sources.split(',').next().unwrap_or("");
                 return self.resolved(row.attrs, prefix, first_src.to_string());
             }
-            if prefix.contains('.') {
-                if self.namespace_of(prefix).is_some() {
-                    let cand = pep503(prefix);
-                    if self.has_attr(&cand) {
-                        return self.resolved(&cand, prefix, "pep503".into());
-                    }
+            // namespace_of is None for an undotted prefix.
+            if self.namespace_of(prefix).is_some() {
+                let cand = pep503(prefix);
+                if self.has_attr(&cand) {
+                    return self.resolved(&cand, prefix, "pep503".into());
                 }
             }
         }
