@@ -9,6 +9,11 @@ const STDLIB: &str = include_str!("../data/python-stdlib.tsv");
 const SOURCES: &str = include_str!("../data/SOURCES.md");
 
 #[test]
+fn every_table_is_sorted_for_bisection() {
+    assert_eq!(Database::load().check_sorted(), Ok(()));
+}
+
+#[test]
 fn attrs_sorted_and_unique_for_binary_search() {
     let v: Vec<&str> = ATTRS.lines().collect();
     assert!(v.len() > 8000);
@@ -117,36 +122,42 @@ fn licence_notices_ship_with_the_data() {
 }
 
 /// The database must cost a one-script run well under its 5 ms budget.
+/// Loading only records where the embedded tables are; this measures that
+/// plus a realistic first-use workload (a script's worth of lookups).
 #[test]
 fn build_time_of_the_database() {
     let mut best = Duration::MAX;
+    let mut resolved = 0;
     for _ in 0..10 {
         let t = Instant::now();
         let db = Database::load();
-        let e = t.elapsed();
-        assert!(db.has_attr("requests"));
-        best = best.min(e);
-    }
-    let db = Database::get();
-    let t = Instant::now();
-    let mut resolved = 0;
-    for _ in 0..100 {
         for m in [
             "yaml",
             "google.cloud.storage.blob",
             "requests",
             "numpy.linalg",
             "os",
+            "PIL.Image",
+            "gi.repository",
+            "surely_not_a_package",
         ] {
             if matches!(db.resolve(m), Resolution::Resolved { .. }) {
                 resolved += 1;
             }
         }
+        assert!(db.has_attr("requests") && db.alias("Babel").is_some());
+        let _ = db.propagated("requests");
+        best = best.min(t.elapsed());
     }
-    let per_resolve = t.elapsed() / 500;
-    assert_eq!(resolved, 400);
-    eprintln!("Database::load best of 10: {best:?}; resolve: {per_resolve:?} each");
+    assert_eq!(resolved, 60);
+    let db = Database::get();
+    let t = Instant::now();
+    for _ in 0..100 {
+        let _ = db.resolve("google.cloud.storage.blob");
+    }
+    let per_resolve = t.elapsed() / 100;
+    eprintln!("load + 8 resolves + 1 closure, best of 10: {best:?}; one resolve: {per_resolve:?}");
     // Debug builds are several times slower than release; this bound is
     // what a loaded shared machine still meets in a debug build.
-    assert!(best < Duration::from_millis(30), "load took {best:?}");
+    assert!(best < Duration::from_millis(5), "took {best:?}");
 }
