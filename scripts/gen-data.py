@@ -514,6 +514,14 @@ def main() -> None:
         L.append(f"* `{m}` → `{a}`")
     if not project_not_in_snapshot:
         L.append("None.")
+    shadow = [
+        (m, r[1].split(",")[0], pep503(m))
+        for m, r in ((r[0], r) for r in module_rows)
+        if "." not in m and pep503(m) in attr_set and pep503(m) not in r[1].split(",")
+    ]
+    L.append(f"\n### Mapped modules whose PEP 503 name is a different attribute ({len(shadow)})\n")
+    L.append("Reviewed: that attribute does not ship the module (or is a meta package), so the row stands:\n")
+    L.append(", ".join(f"`{m}` → `{a}` (not `{p}`)" for m, a, p in shadow) + "\n")
     L.append(f"\n### Modules with several attributes: preference ({len(multi)})\n")
     L.append("From `extra/prefer.tsv`; the first attribute is chosen, the others are reported as alternatives.\n")
     for m, order, why in multi:
