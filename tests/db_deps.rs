@@ -125,3 +125,27 @@ fn no_closure_contains_its_root_and_coverage_is_wide() {
     }
     assert!(with_edges >= 200, "{with_edges}");
 }
+
+#[test]
+fn provided_transitively_answers_nd008() {
+    let db = Database::get();
+    assert_eq!(
+        db.provided_transitively(&["requests"], "urllib3.util.retry"),
+        Some(vec!["requests".into(), "urllib3".into()])
+    );
+    // Declared directly: not transitive.
+    assert_eq!(
+        db.provided_transitively(&["requests", "urllib3"], "urllib3"),
+        None
+    );
+    // Not brought in at all: missing, not transitive.
+    assert_eq!(db.provided_transitively(&["numpy"], "yaml"), None);
+    // Through two levels: six via pandas → python-dateutil.
+    let p = db
+        .provided_transitively(&["pandas"], "six")
+        .expect("six via pandas");
+    assert_eq!(p.first().map(String::as_str), Some("pandas"));
+    assert_eq!(p.last().map(String::as_str), Some("six"));
+    // A variant declared directly counts as providing its base's module.
+    assert_eq!(db.provided_transitively(&["django_4"], "django"), None);
+}

@@ -647,6 +647,31 @@ impl Database {
             .find_map(|d| self.propagation_path(d, attr))
     }
 
+    /// ND008 in one call: when `module` is not provided by any of the
+    /// `declared` attributes itself but one of them propagates an attribute
+    /// that provides it, the chain from that declared attribute to the
+    /// provider (`["requests", "urllib3"]` for `import urllib3`). `None`
+    /// when a declared attribute provides the module directly, or nothing
+    /// declared brings it in.
+    pub fn provided_transitively(&self, declared: &[&str], module: &str) -> Option<Vec<String>> {
+        let Resolution::Resolved {
+            attr, alternatives, ..
+        } = self.resolve(module)
+        else {
+            return None;
+        };
+        if declared.iter().any(|d| self.provides_module(d, module)) {
+            return None;
+        }
+        let candidates: Vec<String> = std::iter::once(attr).chain(alternatives).collect();
+        declared.iter().find_map(|d| {
+            candidates
+                .iter()
+                .filter_map(|c| self.propagation_path(d, c))
+                .min_by_key(Vec::len)
+        })
+    }
+
     /// For a stub-only package (`types-requests`, `requests-stubs`,
     /// `mypy-boto3-s3`), the attribute whose use makes it used (§4.3).
     pub fn stub_target(&self, attr: &str) -> Option<String> {
