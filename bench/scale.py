@@ -135,6 +135,28 @@ def generate(n: int, sources: list[Path]) -> tuple[Path, dict]:
     return root, meta
 
 
+def growth(rows: list) -> str:
+    """Log-log slope, and whether the marginal cost per file stays put (start-up excluded)."""
+    if len(rows) < 2:
+        return "not enough sizes"
+    xs = [math.log(n) for n, _, _ in rows]
+    ys = [math.log(max(m.wall, 1e-6)) for _, _, m in rows]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    marg = [(m2.wall - m1.wall) / (n2 - n1) * 1e6 for (n1, _, m1), (n2, _, m2) in zip(rows, rows[1:])]
+    pos = [x for x in marg if x > 0]
+    if len(pos) != len(marg):
+        verdict = "no growth measured"
+    elif len(marg) == 1 or max(pos) / min(pos) <= 1.5:
+        verdict = "linear"
+    elif max(pos) == pos[-1]:
+        verdict = f"NOT linear: each file costs more in a bigger tree ({pos[-1] / min(pos):.1f}× the first step)"
+    else:
+        verdict = "linear or better (the marginal cost falls as the tree grows)"
+    return (f"fit time ≈ a·N^{b:.2f}; marginal cost " + ", ".join(f"{x:.3f}" for x in marg)
+            + f" ms per 1k files between successive sizes → {verdict}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,30000,100000")
@@ -149,44 +171,36 @@ def main() -> None:
     nixdeps = Path(args.nixdeps).resolve() if args.nixdeps else build_nixdeps(args.no_build)
     status = nixdeps_status(nixdeps)
     sources = stdlib_files()
-    rows = []
+    rows, floor = [], []
     for n in [int(s) for s in args.sizes.split(",") if s]:
         root, meta = generate(n, sources)
         m = measure(f"nixdeps {n}", [str(nixdeps), "check", *args.args.split(), root.name], OUT, args.runs,
                     hyperfine, gnu_time, warmup=0, slow=120.0)
         rows.append((n, meta, m))
+        # Floor: listing the tree costs this much anyway (and shows the tree itself grows linearly).
+        floor.append((n, meta, measure(f"find {n}", ["find", root.name, "-type", "f"], OUT, args.runs,
+                                       hyperfine, gnu_time)))
 
     md = ["# nixdeps check: scaling with tree size", "", f"Machine: {machine_line()}.", f"nixdeps: {status}.",
-          f"Command: `nixdeps check {args.args} scale-N` from bench/out, best of {args.runs}.", "",
-          "| files | scripts | ignored + hidden | dirs | MB | wall (best) | files/s | ms per 1k files | CPU user+sys | peak RSS |"
-          " exit | output lines |",
-          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for n, meta, m in rows:
-        md.append(f"| {n} | {meta['scripts']} | {meta['ignored']} + {meta['hidden']} | {meta['dirs']} | "
-                  f"{meta['bytes'] / 1e6:.0f} | {fmt_s(m.wall)} | {fmt(n / m.wall, '.0f')} | "
-                  f"{fmt(m.wall / n * 1e6, '.2f')} | {fmt_s(m.cpu)} | {fmt(m.rss_mb)} MB | {m.exit_code} | {m.out_lines} |")
-    verdict = "not enough sizes"
-    if len(rows) >= 2:
-        xs = [math.log(n) for n, _, _ in rows]
-        ys = [math.log(max(m.wall, 1e-6)) for _, _, m in rows]
-        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-        b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-        # Start-up cost makes small trees look cheap per file: judge the marginal cost.
-        marg = [(m2.wall - m1.wall) / (n2 - n1) * 1e6
-                for (n1, _, m1), (n2, _, m2) in zip(rows, rows[1:])]
-        pos = [x for x in marg if x > 0]
-        spread = max(pos) / min(pos) if len(pos) == len(marg) and pos else float("inf")
-        linear = spread <= 1.5 or (len(marg) == 1 and marg[0] > 0)
-        verdict = (f"fit time ≈ a·N^{b:.2f}; marginal cost "
-                   + ", ".join(f"{x:.2f}" for x in marg) + " ms per 1k files between successive sizes → "
-                   + ("linear" if linear else "NOT linear" if spread != float("inf") else "no growth measured"))
-        if "STUB" in status:
-            verdict += " (meaningless with the stub binary: it does not walk the tree)"
-    md += ["", f"Growth: {verdict}.", ""]
+          f"Command: `nixdeps check {args.args} scale-N` from bench/out, best of {args.runs}; "
+          "`find scale-N -type f` as the floor.", "",
+          "| command | files | scripts | ignored + hidden | dirs | MB | wall (best) | files/s | ms per 1k files "
+          "| CPU user+sys | peak RSS | exit | output lines |",
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, rs in (("nixdeps check", rows), ("find", floor)):
+        for n, meta, m in rs:
+            md.append(f"| {label} | {n} | {meta['scripts']} | {meta['ignored']} + {meta['hidden']} | "
+                      f"{meta['dirs']} | {meta['bytes'] / 1e6:.0f} | {fmt_s(m.wall)} | {fmt(n / m.wall, '.0f')} | "
+                      f"{fmt(m.wall / n * 1e6, '.2f')} | {fmt_s(m.cpu)} | {fmt(m.rss_mb)} MB | {m.exit_code} | "
+                      f"{m.out_lines} |")
+    md += ["", f"Growth of nixdeps check: {growth(rows)}"
+           + (" (meaningless with the stub binary: it does not walk the tree)" if "STUB" in status else "") + ".",
+           f"Growth of find: {growth(floor)}.", ""]
     text = "\n".join(md)
     (OUT / "scale.md").write_text(text)
     (OUT / "scale.json").write_text(json.dumps(
-        {"status": status, "rows": [{"n": n, **meta, **m.__dict__} for n, meta, m in rows]}, indent=1, default=str))
+        {"status": status, "rows": [{"n": n, **meta, **m.__dict__} for n, meta, m in rows],
+         "floor": [{"n": n, **m.__dict__} for n, _, m in floor]}, indent=1, default=str))
     print(text)
 
 
