@@ -273,7 +273,13 @@ fn run_text_sees_sibling_modules_and_reports_dotted_misses() {
 #[test]
 fn issue_two_forms_under_real_nix() {
     let Some(nix) = nix::oracle() else { return };
-    let cases: &[(&str, Option<&[&str]>, Option<&str>)] = &[
+    // (header lines, the set Nix sees or None when 2.8 fails, the Python version)
+    type Case = (
+        &'static str,
+        Option<&'static [&'static str]>,
+        Option<&'static str>,
+    );
+    let cases: &[Case] = &[
         (
             "#!nix-shell -i python3 -p \"python3.withPackages(ps: [ ps.numpy ps.requests ])\"\n",
             Some(&["numpy", "requests"]),
