@@ -336,14 +336,57 @@ fn deep_nesting_does_not_overflow() {
     let handle = std::thread::Builder::new()
         .stack_size(256 * 1024)
         .spawn(move || {
+            // With a dynamic import in the file, expressions are walked too.
             cases
                 .iter()
-                .map(|src| modules(&extract(src)).join(","))
+                .flat_map(|src| [src.clone(), format!("{src}__import__('dyn')\n")])
+                .map(|src| {
+                    (
+                        src.contains("__import__"),
+                        modules(&extract(&src)).join(","),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
         .unwrap();
     let results = handle.join().expect("no stack overflow");
-    for r in results {
-        assert!(r.starts_with("first") && r.ends_with("last"), "{r}");
+    assert_eq!(results.len(), 16);
+    for (dynamic, r) in results {
+        let want = if dynamic { "last,dyn" } else { "last" };
+        assert!(r.starts_with("first,") && r.ends_with(want), "{r}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    /// Arbitrary Python-ish text: no panic, and every span is a valid,
+    /// in-bounds slice whose text names the module (or the string holding it).
+    #[test]
+    fn never_panics_and_spans_are_valid(
+        src in proptest::collection::vec(proptest::prop_oneof![
+            proptest::strategy::Just("import "), proptest::strategy::Just("from "),
+            proptest::strategy::Just(" import "), proptest::strategy::Just("."),
+            proptest::strategy::Just("a"), proptest::strategy::Just("é"),
+            proptest::strategy::Just("\n"), proptest::strategy::Just("    "),
+            proptest::strategy::Just("try:"), proptest::strategy::Just("except ImportError:"),
+            proptest::strategy::Just("if TYPE_CHECKING:"), proptest::strategy::Just("("),
+            proptest::strategy::Just(")"), proptest::strategy::Just(","),
+            proptest::strategy::Just("__import__('x')"), proptest::strategy::Just("\""),
+            proptest::strategy::Just("# nixdeps: ignore[ND001]"), proptest::strategy::Just("\\"),
+            proptest::strategy::Just(" as "), proptest::strategy::Just("f'{"),
+            proptest::strategy::Just("}"), proptest::strategy::Just(":"),
+        ], 0..60)
+    ) {
+        let src: String = src.concat();
+        let x = extract(&src);
+        for i in &x.imports {
+            let text = src.get(i.span.start..i.span.end);
+            proptest::prop_assert!(text.is_some(), "{:?} in {:?}", i, src);
+            let first = i.top_level();
+            proptest::prop_assert!(text.unwrap().contains(first), "{:?} in {:?}", i, src);
+        }
+        for e in &x.errors {
+            proptest::prop_assert!(e.span.end <= src.len());
+        }
     }
 }

@@ -32,7 +32,7 @@ pub(crate) struct Found {
     /// Byte spans of every comment; only collected when asked for.
     pub comments: Vec<Span>,
     pub relative: Vec<Relative>,
-    /// Deepest nesting of statements + expressions the walk saw.
+    /// Deepest nesting of statements (+ expressions, when walked) the walk saw.
     pub max_depth: usize,
 }
 
@@ -59,11 +59,27 @@ pub(crate) fn parse(text: &str, want_comments: bool) -> Found {
             .map(|t| span_of(t.range()))
             .collect();
     }
+    // Every level of an expression tree consumes at least one token of its
+    // logical line, so the longest logical line bounds expression depth even
+    // when the walk below skips expressions.
+    let mut longest_line = 0usize;
+    let mut run = 0usize;
+    for t in parsed.tokens().iter() {
+        if t.kind() == TokenKind::Newline {
+            run = 0;
+        } else {
+            run += 1;
+            longest_line = longest_line.max(run);
+        }
+    }
     let module = parsed.into_syntax();
     let mut walker = Walker::new(text);
+    // Statements never nest inside expressions, so expressions only need a
+    // walk when a dynamic import can be there: every form names one of these.
+    walker.walk_exprs = text.contains("import_module") || text.contains("__import__");
     walker.visit_body(&module.body);
     walker.finish(&mut found);
-    drop_deep(module, found.max_depth);
+    drop_deep(module, found.max_depth.saturating_add(longest_line));
     found
 }
 
@@ -97,6 +113,7 @@ struct Walker<'t> {
     type_only: u32,
     depth: usize,
     max_depth: usize,
+    walk_exprs: bool,
     imports: Vec<RawImport>,
     relative: Vec<Relative>,
     candidates: Vec<Candidate>,
@@ -114,6 +131,7 @@ impl<'t> Walker<'t> {
             type_only: 0,
             depth: 0,
             max_depth: 0,
+            walk_exprs: true,
             imports: Vec::new(),
             relative: Vec::new(),
             candidates: Vec::new(),
@@ -381,6 +399,9 @@ impl<'a> Visitor<'a> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if !self.walk_exprs {
+            return;
+        }
         self.guarded(|w| {
             if let Expr::Call(call) = expr {
                 w.call(call);
