@@ -93,5 +93,6 @@ pub fn model(text: &str, header: &Header) -> Value {
         "args": header.args,
         "run": header.run,
         "nix_files": header.nix_files,
+        "package_words": header.package_words,
     })
 }

@@ -28,6 +28,7 @@ fn empty_header(kind: HeaderKind, shebang: &Shebang) -> Header {
         args: Vec::new(),
         run: None,
         nix_files: Vec::new(),
+        package_words: Vec::new(),
     }
 }
 
@@ -241,6 +242,7 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
     }
     for wi in positional {
         if h.packages_mode {
+            h.package_words.push(wi);
             nix::package_word(&mut h, wi);
         } else {
             let w: &Word = &h.words[wi];
@@ -393,6 +395,7 @@ pub fn parse_flake(text: &str, shebang: &Shebang) -> Header {
     for wi in exprs {
         nix::expr_word(&mut h, wi);
     }
+    h.package_words = installables.clone();
     for wi in installables {
         if h.words[wi].text.contains('#') || exprs_is_empty(&h) {
             nix::installable(&mut h, wi);
