@@ -154,9 +154,9 @@ fn headers_parse_and_evaluate_to_the_model_before_and_after_a_rewrite() {
                     let mut paths = Vec::new();
                     for &i in &h.package_words {
                         let w = &h.words[i].text;
-                        match w.split_once('#') {
-                            Some((_, path)) => paths.push(path.to_string()),
-                            None => {}
+                        if let Some((_, path)) = w.split_once('#') {
+                            paths.push(path.to_string());
+                        }
                         }
                     }
                     for (i, w) in h.words.iter().enumerate() {
