@@ -157,7 +157,6 @@ fn headers_parse_and_evaluate_to_the_model_before_and_after_a_rewrite() {
                         if let Some((_, path)) = w.split_once('#') {
                             paths.push(path.to_string());
                         }
-                        }
                     }
                     for (i, w) in h.words.iter().enumerate() {
                         if i > 0 && h.words[i - 1].text == "--expr" {
