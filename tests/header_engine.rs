@@ -353,3 +353,23 @@ fn crlf_spans_exclude_the_carriage_return() {
     .unwrap();
     assert_eq!(out, "#!/usr/bin/env nix-shell\r\n#! nix-shell -p \"python3.withPackages (ps: [ ps.a ])\"\r\nimport a\r\n");
 }
+
+#[test]
+fn double_blank_after_nix_shell_is_flagged_for_2_8() {
+    let h = parse(&script(&["#!nix-shell  -i python3 -p python3Packages.a"]));
+    assert_eq!(names(&h), ["a"]);
+    assert_eq!(h.words[0].text, "-i");
+    assert!(h.ignored_lines[0].reason.contains("empty first word"));
+}
+
+#[test]
+fn env_split_string_flake_shebang() {
+    let t =
+        "#!/usr/bin/env -S nix shell nixpkgs#python3Packages.rich --command python3\nimport rich\n";
+    let h = parse(t);
+    assert_eq!(h.kind, header::HeaderKind::Flake);
+    assert_eq!(names(&h), ["rich"]);
+    assert!(h.is_python());
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["click"], &[])).unwrap();
+    assert_eq!(out, "#!/usr/bin/env -S nix shell nixpkgs#python3Packages.click nixpkgs#python3Packages.rich --command python3\nimport rich\n");
+}

@@ -243,3 +243,85 @@ fn real_nix_shell_reads_headers_as_the_model_does_and_finds_the_added_module() {
     }
     assert!(ran >= 14, "only {ran} scripts ran");
 }
+
+/// Headers of every nix-shell style the engine edits, with a request each:
+/// what the engine writes is valid Nix and evaluates to the model's set.
+#[test]
+fn every_style_the_engine_writes_is_valid_nix() {
+    let Some(nix) = nix::oracle() else { return };
+    let styles: &[(&str, &[&str], &[&str])] = &[
+        (
+            r#"-p "python3.withPackages (ps: [ ps.numpy ps.requests ])""#,
+            &["attrs", "six"],
+            &["numpy"],
+        ),
+        (
+            r#"-p "python3.withPackages(ps: with ps; [ numpy toolz ])""#,
+            &["click"],
+            &["numpy", "toolz"],
+        ),
+        (
+            r#"-p "python3.withPackages (ps: with ps; [ six ps.click ])""#,
+            &["rich"],
+            &["six"],
+        ),
+        (
+            r#"-p "python3.withPackages (ps: [ ps.a1 ] ++ (with ps; [ /* c */ (ps.six) tqdm ]))""#,
+            &["toml"],
+            &["tqdm"],
+        ),
+        (
+            "-p python3Packages.requests python3Packages.lxml ffmpeg",
+            &["click", "six"],
+            &["lxml"],
+        ),
+        (
+            "-p python3 python3.pkgs.requests nix.out",
+            &["tqdm"],
+            &["requests"],
+        ),
+        (
+            r"-p python3.withPackages\ (ps:\ [\ ps.six\ ])",
+            &["toml", "attrs"],
+            &["six"],
+        ),
+        ("-p python3 git", &["requests", "click"], &[]),
+        ("-p git", &["requests"], &[]),
+        ("--pure", &["requests"], &[]),
+        (
+            r#"-p "pypy3.withPackages (ps: [ ps.six ])""#,
+            &["attrs"],
+            &[],
+        ),
+        (
+            r#"-p "python311.withPackages (ps: [ ])""#,
+            &["six", "attrs"],
+            &[],
+        ),
+        ("-p python312Packages.six", &["attrs"], &["six"]),
+    ];
+    // Attributes the stub does not know would fail to evaluate: use known ones.
+    let known = stub_modules();
+    for (words, add, remove) in styles {
+        let text = format!("#!/usr/bin/env nix-shell\n#!nix-shell -i python3 {words}\nimport os\n");
+        let after = rewrite(
+            &text,
+            &add.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            &remove.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        );
+        let h = header::parse(&after).unwrap();
+        let model = model_attrs(&h);
+        for a in add.iter() {
+            assert!(model.contains(*a), "{words}: {a} not added:\n{after}");
+        }
+        let words_after = package_words(&h);
+        nix.parse_packages(&words_after)
+            .unwrap_or_else(|e| panic!("{words}: not valid Nix: {e}\n{after}"));
+        if model.iter().all(|a| known.contains_key(a)) {
+            let inputs = nix
+                .eval_inputs(&words_after)
+                .unwrap_or_else(|e| panic!("{words}: {e}\n{after}"));
+            assert_eq!(nix_attrs(&inputs), model, "{words}:\n{after}");
+        }
+    }
+}

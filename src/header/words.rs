@@ -130,19 +130,20 @@ pub fn shell_lines(text: &str) -> (Vec<ShellLine>, Vec<IgnoredLine>) {
                 k += 1;
             }
             if k > after && k < s.len() {
-                if s[after] != b' ' || (k - after > 1) {
-                    let reason = if s[after] != b' ' {
-                        "Nix 2.8 ignores this line: it needs exactly one space after `nix-shell` (Nix ≥ 2.19 reads it)"
-                    } else {
-                        "Nix 2.8 reads an empty first word here (two blanks after `nix-shell`); Nix ≥ 2.19 does not"
-                    };
-                    if s[after] != b' ' {
-                        ignored.push(IgnoredLine {
-                            line,
-                            span,
-                            reason: reason.into(),
-                        });
-                    }
+                // Nix 2.8's pattern is `^#!\s*nix-shell (.*)$`: one space.
+                let reason = if s[after] != b' ' {
+                    Some("Nix 2.8 ignores this line: it needs exactly one space after `nix-shell` (Nix ≥ 2.19 reads it)")
+                } else if k - after > 1 {
+                    Some("Nix 2.8 reads an empty first word here (two blanks after `nix-shell`); Nix ≥ 2.19 does not")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    ignored.push(IgnoredLine {
+                        line,
+                        span,
+                        reason: reason.into(),
+                    });
                 }
                 lines.push(ShellLine {
                     line,
