@@ -373,3 +373,17 @@ fn env_split_string_flake_shebang() {
     let out = edit::apply(t, &h, &edit::request_by_name(&h, &["click"], &[])).unwrap();
     assert_eq!(out, "#!/usr/bin/env -S nix shell nixpkgs#python3Packages.click nixpkgs#python3Packages.rich --command python3\nimport rich\n");
 }
+
+#[test]
+fn nd010_addition_goes_under_the_shebang_not_into_a_docstring() {
+    let t = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3\n\"\"\"Usage.\n#!nix-shell --pure\n\"\"\"\nimport a\n";
+    let h = parse(t);
+    assert_eq!(h.lines.len(), 2);
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["a"], &[])).unwrap();
+    assert_eq!(out, "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.a ])\"\n\"\"\"Usage.\n#!nix-shell --pure\n\"\"\"\nimport a\n");
+    // Only header lines in a docstring: a new line under the shebang.
+    let t = "#!/usr/bin/env nix-shell\n\"\"\"\n#!nix-shell -i python3\n\"\"\"\nimport a\n";
+    let h = parse(t);
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["a"], &[])).unwrap();
+    assert_eq!(out, "#!/usr/bin/env nix-shell\n#! nix-shell -p \"python3.withPackages (ps: [ ps.a ])\"\n\"\"\"\n#!nix-shell -i python3\n\"\"\"\nimport a\n");
+}
