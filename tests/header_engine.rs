@@ -387,3 +387,27 @@ fn nd010_addition_goes_under_the_shebang_not_into_a_docstring() {
     let out = edit::apply(t, &h, &edit::request_by_name(&h, &["a"], &[])).unwrap();
     assert_eq!(out, "#!/usr/bin/env nix-shell\n#! nix-shell -p \"python3.withPackages (ps: [ ps.a ])\"\n\"\"\"\n#!nix-shell -i python3\n\"\"\"\nimport a\n");
 }
+
+#[test]
+fn flake_expr_forms() {
+    let t = "#!/usr/bin/env nix\n#! nix shell --impure --expr ``(import <nixpkgs> { }).python312.withPackages (ps: [ ps.requests ps.rich ])``\n#! nix -c python3\nimport requests\n";
+    let h = parse(t);
+    assert_eq!(names(&h), ["requests", "rich"]);
+    assert_eq!(
+        h.python_version(),
+        Some(PyVersion {
+            major: 3,
+            minor: 12
+        })
+    );
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["click"], &["rich"])).unwrap();
+    assert!(
+        out.contains("withPackages (ps: [ ps.click ps.requests ])``"),
+        "{out}"
+    );
+    // A flake expression without withPackages that names Python: not understood.
+    let t = "#!/usr/bin/env nix\n#! nix shell --expr ``with import <nixpkgs> { }; python3.buildEnv.override { }``\n#! nix -c python3\n";
+    let h = parse(t);
+    assert!(h.declarations.is_empty());
+    assert_eq!(h.unsupported.len(), 1);
+}
