@@ -6,7 +6,7 @@ use super::words::{shell_lines, split_shell, Shebang};
 use super::{
     nix, version_of, Header, HeaderKind, HeaderLine, Interpreter, NixArg, Unsupported, Word,
 };
-use crate::span::{LineIndex, Span};
+use crate::span::Span;
 
 fn empty_header(kind: HeaderKind, shebang: &Shebang) -> Header {
     Header {
@@ -121,7 +121,6 @@ const NO_VALUE: &[&str] = &[
 /// Parse a nix-shell header.
 pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
     let mut h = empty_header(HeaderKind::NixShell, shebang);
-    let index = LineIndex::new(text);
     if let Some(inline) = shebang.inline {
         let (words, err) = split_shell(text, inline);
         h.lines.push(HeaderLine {
@@ -146,7 +145,6 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
             span: l.span,
         });
     }
-    let _ = index;
 
     // Tokens: (text, word index); bundled short options are expanded as
     // nix does (`-abc` → `-a -b -c`, `-j3` → `-j 3`).
@@ -392,12 +390,13 @@ pub fn parse_flake(text: &str, shebang: &Shebang) -> Header {
         i += 1;
     }
     h.packages_mode = !installables.is_empty() || !exprs.is_empty();
+    let with_expr = !exprs.is_empty();
     for wi in exprs {
         nix::expr_word(&mut h, wi);
     }
     h.package_words = installables.clone();
     for wi in installables {
-        if h.words[wi].text.contains('#') || exprs_is_empty(&h) {
+        if h.words[wi].text.contains('#') || !with_expr {
             nix::installable(&mut h, wi);
         } else {
             // With --expr, installables are attribute paths into it.
@@ -407,8 +406,4 @@ pub fn parse_flake(text: &str, shebang: &Shebang) -> Header {
         }
     }
     h
-}
-
-fn exprs_is_empty(h: &Header) -> bool {
-    !h.words.iter().any(|w| w.text == "--expr")
 }
