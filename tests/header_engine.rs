@@ -411,3 +411,19 @@ fn flake_expr_forms() {
     assert!(h.declarations.is_empty());
     assert_eq!(h.unsupported.len(), 1);
 }
+
+#[test]
+fn glued_values() {
+    let h = parse(&script(&[
+        "#!nix-shell -j4 -I/opt/pkgs -p python3Packages.a -i python3",
+    ]));
+    assert!(h.unsupported.is_empty(), "{:?}", h.unsupported);
+    assert_eq!(h.include_paths, ["/opt/pkgs"]);
+    assert!(h.is_python());
+    let h = parse(&script(&[
+        "#!nix-shell -Inixpkgs=../pkgs -p python3Packages.a -i python3",
+    ]));
+    // Nix reads `-I -n -i -x -p -k -g -s =../pkgs`: reported, and `-i` is `-x`.
+    assert!(h.unsupported[0].reason.contains("bundled"));
+    assert!(!h.is_python() || h.interpreter.as_ref().unwrap().program == "python3");
+}

@@ -172,12 +172,18 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
                     break;
                 }
             }
-            unsupported(
-                &mut h,
-                span,
-                &t,
-                "nix splits bundled short options: `-abc` means `-a -b -c`; write the option and its value as two words",
-            );
+            // `-j4` and `-I/path` work; `-ipython3` or `-Inixpkgs=…` do not:
+            // the letters after an option that takes a value become options.
+            if matches!(bytes[1], b'i' | b'I' | b'A' | b'o' | b'j')
+                && bytes[2].is_ascii_alphabetic()
+            {
+                unsupported(
+                    &mut h,
+                    span,
+                    &t,
+                    "nix splits bundled short options (`-ipython3` means `-i -p -y …`); write the option and its value as two words",
+                );
+            }
             toks.splice(i..=i, expanded);
             continue;
         }
