@@ -427,3 +427,26 @@ fn glued_values() {
     assert!(h.unsupported[0].reason.contains("bundled"));
     assert!(!h.is_python() || h.interpreter.as_ref().unwrap().program == "python3");
 }
+
+#[test]
+fn a_repeat_is_removed_by_index_and_the_first_kept() {
+    let t = script(&[
+        r#"#!nix-shell -i python3 -p "python3.withPackages (ps: with ps; [ rich click rich ])""#,
+    ]);
+    let h = parse(&t);
+    assert_eq!(names(&h), ["rich", "click", "rich"]);
+    let req = EditRequest {
+        remove: vec![2],
+        ..Default::default()
+    };
+    let out = edit::apply(&t, &h, &req).unwrap();
+    assert!(out.contains("with ps; [ rich click ])"), "{out}");
+    let req = EditRequest {
+        remove: vec![0],
+        add: vec!["rich".into()],
+        ..Default::default()
+    };
+    // The other `rich` stays, so adding it again does nothing.
+    let out = edit::apply(&t, &h, &req).unwrap();
+    assert!(out.contains("with ps; [ click rich ])"), "{out}");
+}
