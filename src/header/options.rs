@@ -244,10 +244,37 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
         }
         i += 1;
     }
+    // Words already seen to be plain other packages (`jq` on a hundred
+    // thousand lines) are not parsed again.
+    let mut plain: std::collections::HashSet<String> = std::collections::HashSet::new();
     for wi in positional {
         if h.packages_mode {
             h.package_words.push(wi);
+            let w = &h.words[wi];
+            if plain.contains(&w.text) {
+                let other = super::OtherPackage {
+                    text: w.text.clone(),
+                    span: w.span,
+                };
+                h.others.push(other);
+                continue;
+            }
+            let before = (
+                h.declarations.len(),
+                h.pythons.len(),
+                h.unsupported.len(),
+                h.others.len(),
+            );
             nix::package_word(&mut h, wi);
+            let after = (
+                h.declarations.len(),
+                h.pythons.len(),
+                h.unsupported.len(),
+                h.others.len(),
+            );
+            if after == (before.0, before.1, before.2, before.3 + 1) {
+                plain.insert(h.words[wi].text.clone());
+            }
         } else {
             let w: &Word = &h.words[wi];
             let (span, text) = (w.span, w.text.clone());
