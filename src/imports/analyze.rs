@@ -42,6 +42,11 @@ pub struct Needed {
     /// script's import that led there (diagnostics point at it). `None` for
     /// the script's own imports.
     pub via: Option<Span>,
+    /// For `from a import b, c`: `["b", "c"]` (resolution looks at
+    /// `a.b` first: `from google.cloud import storage`). Empty for `import a`.
+    pub names: Vec<String>,
+    /// 1-based line of the import in `file` (or the script).
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,8 +90,10 @@ pub fn analyze(
 
     let full = extract_full(text);
     out.errors = full.extracted.errors;
+    let lines = crate::span::LineIndex::new(text);
     for (import, names) in full.extracted.imports.into_iter().zip(full.from_names) {
         let class = classify(import.top_level(), version, root, first_party);
+        let import_start = import.span.start;
         if let (Class::FirstParty { .. }, Some(root)) = (&class, root) {
             for path in firstparty::module_files(root, &import.module, &names) {
                 queue.push_back(Pending {
@@ -102,6 +109,8 @@ pub fn analyze(
             class,
             file: None,
             via: None,
+            names,
+            line: lines.line_of(import_start) + 1,
         });
     }
 
@@ -140,7 +149,9 @@ pub fn analyze(
                 format!("syntax error at line {line}: {}", e.message),
             ));
         }
+        let lines = crate::span::LineIndex::new(&text);
         for (mut import, names) in full.extracted.imports.into_iter().zip(full.from_names) {
+            let line = lines.line_of(import.span.start) + 1;
             import.context = import.context.union(p.context);
             merge_codes(&mut import.suppressed, &p.suppressed);
             let class = classify(import.top_level(), version, Some(root), first_party);
@@ -159,6 +170,8 @@ pub fn analyze(
                 class,
                 file: Some(p.path.clone()),
                 via: Some(p.via),
+                names,
+                line,
             });
         }
         for rel in full.relative {
