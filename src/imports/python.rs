@@ -251,13 +251,17 @@ impl<'t> Walker<'t> {
     }
 
     fn try_stmt(&mut self, t: &ast::StmtTry) {
-        let optional = t.handlers.iter().any(|h| {
-            let ast::ExceptHandler::ExceptHandler(h) = h;
-            match &h.type_ {
-                None => true,
-                Some(ty) => catches_import_error(ty),
-            }
-        });
+        // A missing module raises ModuleNotFoundError; the first handler
+        // that matches it is the one that runs.
+        let optional = t
+            .handlers
+            .iter()
+            .map(|h| {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                h
+            })
+            .find(|h| h.type_.as_deref().is_none_or(catches_import_error))
+            .is_some_and(|h| !h.body.last().is_some_and(gives_up));
         if optional {
             self.optional += 1;
         }
@@ -359,6 +363,28 @@ fn type_checking_test(test: &Expr) -> Option<bool> {
         Expr::Attribute(a) if context::is_type_checking_name(a.attr.id.as_str()) => Some(true),
         Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => type_checking_test(&u.operand).map(|b| !b),
         _ => None,
+    }
+}
+
+/// A handler ending in `raise …` or `sys.exit(…)` (and the like) does not
+/// let the script run without the module.
+fn gives_up(last: &Stmt) -> bool {
+    match last {
+        Stmt::Raise(_) => true,
+        Stmt::Expr(e) => match e.value.as_ref() {
+            Expr::Call(call) => match call.func.as_ref() {
+                Expr::Name(n) => context::is_exit_call(None, n.id.as_str()),
+                Expr::Attribute(a) => match a.value.as_ref() {
+                    Expr::Name(obj) => {
+                        context::is_exit_call(Some(obj.id.as_str()), a.attr.id.as_str())
+                    }
+                    _ => false,
+                },
+                _ => false,
+            },
+            _ => false,
+        },
+        _ => false,
     }
 }
 
