@@ -21,6 +21,7 @@ mod firstparty;
 mod python;
 pub mod stdlib;
 mod suppress;
+pub mod version_guard;
 
 pub use analyze::{analyze, Analysis, FileProblem, Needed};
 pub use classify::classify;
@@ -115,10 +116,22 @@ pub(crate) struct Relative {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Full {
     pub extracted: Extracted,
-    /// Parallel to `extracted.imports`: the names of a `from m import a, b`
-    /// (they may be submodules of `m`), empty otherwise.
-    pub from_names: Vec<Vec<String>>,
+    /// Parallel to `extracted.imports`.
+    pub extra: Vec<Extra>,
     pub relative: Vec<Relative>,
+}
+
+/// What [`analyze`] needs to know of an import beyond [`Import`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extra {
+    /// The names of a `from m import a, b` (they may be submodules of `m`).
+    pub names: Vec<String>,
+    /// Python 3 minors on which the import may run ([`version_guard`]).
+    pub guard: version_guard::Minors,
+    /// Set when the import is in the ImportError handler of a `try`: the
+    /// modules that `try`'s body imports (the fallback runs only when one
+    /// of them is missing).
+    pub fallback_for: Vec<String>,
 }
 
 pub(crate) fn extract_full(text: &str) -> Full {
@@ -131,7 +144,7 @@ pub(crate) fn extract_full(text: &str) -> Full {
         suppress::Lines::empty()
     };
     let mut imports = Vec::with_capacity(found.imports.len());
-    let mut from_names = Vec::with_capacity(found.imports.len());
+    let mut extra = Vec::with_capacity(found.imports.len());
     for raw in found.imports {
         let suppressed = if want_comments {
             suppress::trailing(text, &line_ends, &found.comments, raw.stmt)
@@ -144,7 +157,11 @@ pub(crate) fn extract_full(text: &str) -> Full {
             context: raw.context,
             suppressed,
         });
-        from_names.push(raw.names);
+        extra.push(Extra {
+            names: raw.names,
+            guard: raw.guard,
+            fallback_for: raw.fallback_for,
+        });
     }
     let errors = found
         .errors
@@ -153,7 +170,7 @@ pub(crate) fn extract_full(text: &str) -> Full {
         .collect();
     Full {
         extracted: Extracted { imports, errors },
-        from_names,
+        extra,
         relative: found.relative,
     }
 }
