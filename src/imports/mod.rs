@@ -8,6 +8,13 @@
 //! - [`analyze`]: [`extract`] + [`classify`] + the first-party follow.
 //! - [`file_suppressions`]: whole-file `# nixdeps: ignore[…]` in the header block.
 //!
+//! Version-dependent facts live in [`analyze`] (it knows the Python version):
+//! imports under a `sys.version_info` test that excludes the version
+//! ([`version_guard`]) are set aside as unreachable, and a fallback import in
+//! an ImportError handler becomes optional when what the `try` imports is
+//! available. [`extract`] alone reports every import with its syntactic
+//! [`Context`] only.
+//!
 //! What counts as an import (the same definition the stdlib `ast` comparison
 //! test, `tests/imports_stdlib_ast.rs`, applies to both sides): every
 //! `import a.b` alias and every `from a.b import …` with level 0 (absolute),
