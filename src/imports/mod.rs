@@ -52,6 +52,12 @@ pub struct Context {
 }
 
 impl Context {
+    /// The script fails at run time without the module: neither optional
+    /// nor type-only (the cases ND001 reports as missing).
+    pub fn required(self) -> bool {
+        !self.optional && !self.type_only
+    }
+
     /// Both guards apply: an import reached through a guarded import is guarded too.
     pub fn union(self, other: Context) -> Context {
         Context {
