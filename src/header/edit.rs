@@ -278,6 +278,21 @@ fn remove(text: &str, h: &Header, i: usize, ops: &mut Ops) {
                     k -= 1;
                 }
                 ops.delete_text(h, d.word, k, b);
+                // Alone on a `#! nix` line: take the blank after `nix` too,
+                // so the line keeps no trailing blank.
+                let fe = w.offsets[b - 1] + 1;
+                let fs = w.starts[k];
+                let line = LineIndex::new(text);
+                let ls = line.line_span(text, line.line_of(fs));
+                if fe <= ls.end && bytes[fe..ls.end].iter().all(|&c| is_blank(c)) {
+                    let mut s = fs;
+                    while s > ls.start && is_blank(bytes[s - 1]) {
+                        s -= 1;
+                    }
+                    if s < fs {
+                        ops.del.push(Span::new(s, fs));
+                    }
+                }
             }
         }
     }
