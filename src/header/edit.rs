@@ -251,7 +251,9 @@ fn remove(text: &str, h: &Header, i: usize, ops: &mut Ops) {
             while e < ls.end && is_blank(bytes[e]) {
                 e += 1;
             }
-            let rest_blank = bytes[e..ls.end].iter().all(|&b| is_blank(b) || b == b'\r');
+            let rest_blank = bytes
+                .get(e..ls.end)
+                .is_none_or(|r| r.iter().all(|&b| is_blank(b) || b == b'\r'));
             if e > d.element.end && !rest_blank {
                 ops.del.push(Span::new(d.element.start, e));
             } else {
