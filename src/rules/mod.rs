@@ -172,7 +172,9 @@ impl Ctx<'_> {
                 code: rule.code,
                 name: rule.name,
                 severity: rule.severity,
-                message,
+                // The rule name leads, as in `missing-dependency: "yaml" is imported …`:
+                // editors show the message alone.
+                message: format!("{}: {message}", rule.name),
                 span,
                 fix,
                 module: module.map(str::to_owned),
