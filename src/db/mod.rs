@@ -238,6 +238,9 @@ pub struct Database {
     unmapped: Table<&'static str>,
     /// Versioned/build variant → base attribute (`django_4` → `django`).
     variants: Table<&'static str>,
+    /// Attribute → the modules rows that name it: the reverse of `modules`,
+    /// built on the first `provides` (each declaration of each script asks).
+    by_attr: std::sync::OnceLock<HashMap<&'static str, Vec<&'static str>>>,
 }
 
 /// PEP 503 normalisation: lower-case, runs of `-_.` become one `-`.
@@ -304,6 +307,7 @@ impl Database {
             stdlib: Table::new(STDLIB, one),
             unmapped: Table::new(UNMAPPED, one),
             variants: Table::new(VARIANTS, one),
+            by_attr: std::sync::OnceLock::new(),
         }
     }
 
@@ -485,10 +489,17 @@ impl Database {
     pub fn provides(&self, attr: &str) -> Vec<String> {
         let mut out = BTreeSet::new();
         let base = self.variant_of(attr);
-        for (module, row) in self.modules.iter() {
-            if !row.attrs.split(',').any(|a| a == attr || Some(a) == base) {
-                continue;
+        let by_attr = self.by_attr.get_or_init(|| {
+            let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+            for (module, row) in self.modules.iter() {
+                for a in row.attrs.split(',') {
+                    m.entry(a).or_default().push(module);
+                }
             }
+            m
+        });
+        let rows = |a: &str| by_attr.get(a).map_or(&[][..], |v| v.as_slice());
+        for module in rows(attr).iter().chain(base.map_or(&[][..], rows)) {
             out.insert(self.provided_name(module));
         }
         if let Some(b) = base {
