@@ -1,22 +1,35 @@
 #!/usr/bin/env bash
 # The whole test suite, installing what the tests need first.
-# Usage: scripts/test.sh            (README's second set-up command; .ci/run calls it)
+# Usage: scripts/test.sh            (README's second set-up command; .ci/run calls it with CI=true)
+# Under CI=true the real-Nix tests (tests/support/nix.rs) fail instead of skipping when Nix is
+# missing, so an install step that silently stopped working cannot turn CI green.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=
+apt_install() {
+  [ -n "$apt_updated" ] || { need_root apt-get update -qq; apt_updated=1; }
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
 
-# Real Nix (nix-instantiate, nix-shell) for the header oracle tests.
-if ! command -v nix-instantiate >/dev/null 2>&1; then
+# Real Nix (nix-instantiate, nix-shell) for the header oracle tests; git for the pre-commit
+# test; coreutils' timeout bounds every nix-shell run.
+if ! command -v nix-instantiate >/dev/null 2>&1 || ! command -v nix-shell >/dev/null 2>&1; then
   echo "== installing nix-bin (Debian) for the real-Nix tests"
-  need_root apt-get update -qq
-  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nix-bin >/dev/null
+  apt_install nix-bin
 fi
+if ! command -v git >/dev/null 2>&1; then
+  echo "== installing git"
+  apt_install git
+fi
+echo "== $(nix-instantiate --version)"
 
 # Python tools the tests run for real (pre-commit hook test).
 if ! python3 -m pre_commit --version >/dev/null 2>&1; then
   echo "== installing pre-commit (PyPI)"
-  python3 -m pip install -q --disable-pip-version-check pre-commit
+  python3 -m pip install -q --disable-pip-version-check pre-commit ||
+    python3 -m pip install -q --disable-pip-version-check --break-system-packages pre-commit
 fi
 
 echo "== cargo fmt --check"

@@ -7,8 +7,10 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod db;
 pub mod diagnostic;
+pub mod discover;
 pub mod header;
 pub mod imports;
 pub mod read;
@@ -16,3 +18,4 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod span;
+pub mod write;

@@ -24,18 +24,36 @@ fn tool_or_skip(program: &str, args: &[&str]) -> bool {
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A committed snapshot of the working tree (uncommitted changes included),
 /// so pre-commit can clone the hook repository at a revision.
 fn snapshot_of_project(into: &Path) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for entry in ["Cargo.toml", "Cargo.lock", ".pre-commit-hooks.yaml", "src", "data", "README.md"] {
+    for entry in [
+        "Cargo.toml",
+        "Cargo.lock",
+        ".pre-commit-hooks.yaml",
+        "src",
+        "data",
+        "README.md",
+    ] {
         let from = root.join(entry);
         let status = Command::new("cp")
             .args(["-R"])
@@ -59,11 +77,21 @@ fn snapshot_of_project(into: &Path) -> String {
 fn pre_commit(dir: &Path, home: &Path, hook: &str) -> std::process::Output {
     Command::new("python3")
         .current_dir(dir)
-        .args(["-m", "pre_commit", "run", hook, "--all-files", "--color=never"])
+        .args([
+            "-m",
+            "pre_commit",
+            "run",
+            hook,
+            "--all-files",
+            "--color=never",
+        ])
         .env("PRE_COMMIT_HOME", home)
         // Reuse one target directory across runs so the hook's `cargo install`
         // builds the project once.
-        .env("CARGO_TARGET_DIR", PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("precommit-target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("precommit-target"),
+        )
         .output()
         .expect("pre-commit runs")
 }
@@ -72,7 +100,9 @@ const BAD: &str = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \"python3
 
 #[test]
 fn hooks_fail_on_missing_package_and_fix_repairs_it() {
-    if !tool_or_skip("git", &["--version"]) || !tool_or_skip("python3", &["-m", "pre_commit", "--version"]) {
+    if !tool_or_skip("git", &["--version"])
+        || !tool_or_skip("python3", &["-m", "pre_commit", "--version"])
+    {
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -99,17 +129,31 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
     git(&work, &["add", "-A"]);
 
     let check = pre_commit(&work, &home, "nixdeps");
-    let text = String::from_utf8_lossy(&check.stdout).to_string() + &String::from_utf8_lossy(&check.stderr);
+    let text = String::from_utf8_lossy(&check.stdout).to_string()
+        + &String::from_utf8_lossy(&check.stderr);
     assert!(!check.status.success(), "the check hook must fail:\n{text}");
-    assert!(text.contains("ND001"), "the failure names the rule:\n{text}");
-    assert!(text.contains("yaml"), "the failure names the module:\n{text}");
+    assert!(
+        text.contains("ND001"),
+        "the failure names the rule:\n{text}"
+    );
+    assert!(
+        text.contains("yaml"),
+        "the failure names the module:\n{text}"
+    );
 
     let fix = pre_commit(&work, &home, "nixdeps-fix");
-    let text = String::from_utf8_lossy(&fix.stdout).to_string() + &String::from_utf8_lossy(&fix.stderr);
+    let text =
+        String::from_utf8_lossy(&fix.stdout).to_string() + &String::from_utf8_lossy(&fix.stderr);
     // pre-commit reports a hook that modified files as failed.
-    assert!(!fix.status.success(), "the fix hook modifies the file:\n{text}");
+    assert!(
+        !fix.status.success(),
+        "the fix hook modifies the file:\n{text}"
+    );
     let fixed = std::fs::read_to_string(work.join("fetch")).unwrap();
-    assert!(fixed.contains("ps.pyyaml"), "fixed header declares pyyaml:\n{fixed}");
+    assert!(
+        fixed.contains("ps.pyyaml"),
+        "fixed header declares pyyaml:\n{fixed}"
+    );
     assert_eq!(
         fixed.lines().skip(2).collect::<Vec<_>>(),
         BAD.lines().skip(2).collect::<Vec<_>>(),
@@ -118,6 +162,10 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
 
     git(&work, &["add", "-A"]);
     let again = pre_commit(&work, &home, "nixdeps");
-    let text = String::from_utf8_lossy(&again.stdout).to_string() + &String::from_utf8_lossy(&again.stderr);
-    assert!(again.status.success(), "after the fix the check passes:\n{text}");
+    let text = String::from_utf8_lossy(&again.stdout).to_string()
+        + &String::from_utf8_lossy(&again.stderr);
+    assert!(
+        again.status.success(),
+        "after the fix the check passes:\n{text}"
+    );
 }

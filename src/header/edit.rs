@@ -1,8 +1,17 @@
 //! Turning "add these, remove those, rename that" into byte-range edits
 //! that keep the header's style (DESIGN §7.2).
+//!
+//! Edits are planned against the original text: inside a quoted Nix
+//! expression they are computed on the word's unquoted text and mapped back
+//! through the word's offset map, and inserted text is escaped for the
+//! quoting at the insertion point. Every plan is checked before it is
+//! returned: the edited text is parsed again and must declare exactly the
+//! requested set, with edits only on header lines.
 
-use super::Header;
-use crate::diagnostic::Edit;
+use super::{nix, DeclStyle, Header, HeaderKind, Quote};
+use crate::diagnostic::{apply_edits, Edit};
+use crate::span::{LineIndex, Span};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EditRequest {
@@ -20,13 +29,621 @@ pub enum EditError {
     NoPlace,
     #[error("declaration index {0} does not exist")]
     BadIndex(usize),
+    #[error("`{0}` is not an attribute name nixdeps can write")]
+    BadName(String),
     #[error("{0}")]
     Other(String),
+}
+
+/// Plain Nix identifiers only: nothing that needs quoting in Nix or in the
+/// header, and no `'` (never emitted: 2.8 and ≥ 2.19 split it differently).
+fn valid_name(s: &str) -> bool {
+    let mut b = s.bytes();
+    matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_')
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        && !matches!(
+            s,
+            "if" | "then" | "else" | "assert" | "with" | "let" | "in" | "rec" | "inherit" | "or"
+        )
+}
+
+fn escape(s: &str, q: Quote, kind: HeaderKind) -> Result<String, EditError> {
+    match q {
+        Quote::Double => Ok(s.replace('\\', "\\\\").replace('"', "\\\"")),
+        Quote::Single if s.contains('\'') => Err(EditError::Other(
+            "cannot write `'` inside single quotes".into(),
+        )),
+        Quote::Single => Ok(s.to_string()),
+        Quote::Backtick if s.contains('`') => Err(EditError::Other(
+            "cannot write a backtick inside ``…``".into(),
+        )),
+        Quote::Backtick => Ok(s.to_string()),
+        Quote::None if kind == HeaderKind::Flake => {
+            if s.bytes()
+                .any(|b| b.is_ascii_whitespace() || b"\\\"'`".contains(&b))
+            {
+                Err(EditError::Other(
+                    "the flake form cannot quote this here".into(),
+                ))
+            } else {
+                Ok(s.to_string())
+            }
+        }
+        Quote::None => {
+            let mut out = String::new();
+            for c in s.chars() {
+                if matches!(c, ' ' | '"' | '\'' | '\\' | '\t') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Pending edits in file offsets.
+#[derive(Default)]
+struct Ops {
+    del: Vec<Span>,
+    ins: BTreeMap<usize, String>,
+    replace: Vec<Edit>,
+}
+
+impl Ops {
+    fn delete_text(&mut self, h: &Header, wi: usize, a: usize, b: usize) {
+        let w = &h.words[wi];
+        for i in a..b.min(w.offsets.len()) {
+            self.del.push(Span::new(w.starts[i], w.offsets[i] + 1));
+        }
+    }
+    fn is_deleted(&self, offset: usize) -> bool {
+        self.del.iter().any(|d| d.contains(offset))
+    }
+    fn insert(&mut self, at: usize, content: &str) {
+        self.ins.entry(at).or_default().push_str(content);
+    }
+    fn finish(mut self) -> Result<Vec<Edit>, EditError> {
+        self.del.sort();
+        let mut runs: Vec<Span> = Vec::new();
+        for d in self.del {
+            match runs.last_mut() {
+                Some(r) if d.start <= r.end => r.end = r.end.max(d.end),
+                _ => runs.push(d),
+            }
+        }
+        let mut edits: Vec<Edit> = runs.iter().map(|r| Edit::delete(*r)).collect();
+        for (at, content) in self.ins {
+            if let Some(e) = edits
+                .iter_mut()
+                .find(|e| e.span.start == at || e.span.end == at)
+            {
+                if e.span.start == at {
+                    e.content.insert_str(0, &content);
+                } else {
+                    e.content.push_str(&content);
+                }
+                continue;
+            }
+            if edits.iter().any(|e| e.span.start < at && at < e.span.end) {
+                return Err(EditError::Other("conflicting edits".into()));
+            }
+            edits.push(Edit::insert(at, content));
+        }
+        edits.extend(self.replace);
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        Ok(edits)
+    }
+}
+
+fn sort_key(s: &str) -> (String, String) {
+    (s.to_ascii_lowercase(), s.to_string())
+}
+
+/// Where new names go in a list or word group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Anchor {
+    /// Before the declaration with this index.
+    Before(usize),
+    /// After the element / word ending at this text (or file) position.
+    After(usize),
+    /// Into an empty list.
+    Empty,
 }
 
 /// Plan the edits for `req` against `header` (parsed from `text`). The edits
 /// do not overlap and are applied together with `diagnostic::apply_edits`.
 pub fn plan(text: &str, header: &Header, req: &EditRequest) -> Result<Vec<Edit>, EditError> {
-    let _ = (text, header, req);
-    Err(EditError::NoPlace)
+    let h = header;
+    let n = h.declarations.len();
+    for &i in req.remove.iter().chain(req.rename.iter().map(|(i, _)| i)) {
+        if i >= n {
+            return Err(EditError::BadIndex(i));
+        }
+    }
+    for name in req.add.iter().chain(req.rename.iter().map(|(_, s)| s)) {
+        if !valid_name(name) {
+            return Err(EditError::BadName(name.clone()));
+        }
+    }
+    let mut removed = vec![false; n];
+    for &i in &req.remove {
+        removed[i] = true;
+    }
+    let mut renamed: BTreeMap<usize, String> = BTreeMap::new();
+    for (i, s) in &req.rename {
+        if !removed[*i] {
+            renamed.insert(*i, s.clone());
+        }
+    }
+    // A rename onto a name that stays declared is a removal (no duplicate).
+    let staying: Vec<&str> = (0..n)
+        .filter(|i| !removed[*i] && !renamed.contains_key(i))
+        .map(|i| h.declarations[i].attr.as_str())
+        .collect();
+    let mut seen_new: Vec<String> = Vec::new();
+    for (i, s) in renamed.clone() {
+        if s == h.declarations[i].attr {
+            renamed.remove(&i);
+        } else if staying.contains(&s.as_str()) || seen_new.contains(&s) {
+            renamed.remove(&i);
+            removed[i] = true;
+        } else {
+            seen_new.push(s);
+        }
+    }
+    let mut declared: Vec<String> = staying.iter().map(|s| s.to_string()).collect();
+    declared.extend(seen_new);
+    let mut adds: Vec<String> = Vec::new();
+    for a in &req.add {
+        if !declared.contains(a) && !adds.contains(a) {
+            adds.push(a.clone());
+        }
+    }
+
+    let mut ops = Ops::default();
+    for i in (0..n).filter(|i| removed[*i]) {
+        remove(text, h, i, &mut ops);
+    }
+    for (i, s) in &renamed {
+        let d = &h.declarations[*i];
+        let q = h.words[d.word].quotes.first().copied().unwrap_or_default();
+        let q = if matches!(d.style, DeclStyle::Word | DeclStyle::Installable) {
+            Quote::None
+        } else {
+            word_quote_at(h, d.word, d.span.start).unwrap_or(q)
+        };
+        ops.replace
+            .push(Edit::replace(d.span, escape(s, q, h.kind)?));
+    }
+    if !adds.is_empty() {
+        add(text, h, &adds, &removed, &mut ops)?;
+    }
+    let edits = ops.finish()?;
+    if edits.is_empty() {
+        return Ok(edits);
+    }
+    verify(text, h, &edits, &removed, &renamed, &adds)?;
+    Ok(edits)
+}
+
+fn word_quote_at(h: &Header, wi: usize, offset: usize) -> Option<Quote> {
+    let w = &h.words[wi];
+    w.offsets
+        .iter()
+        .position(|&o| o == offset)
+        .map(|i| w.quotes[i])
+}
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+fn remove(text: &str, h: &Header, i: usize, ops: &mut Ops) {
+    let d = &h.declarations[i];
+    let bytes = text.as_bytes();
+    match d.style {
+        DeclStyle::Word | DeclStyle::Installable => {
+            // The whole word and the blanks on one side of it.
+            let line = LineIndex::new(text);
+            let ls = line.line_span(text, line.line_of(d.element.start));
+            let mut e = d.element.end;
+            while e < ls.end && is_blank(bytes[e]) {
+                e += 1;
+            }
+            let rest_blank = bytes[e..ls.end].iter().all(|&b| is_blank(b) || b == b'\r');
+            if e > d.element.end && !rest_blank {
+                ops.del.push(Span::new(d.element.start, e));
+            } else {
+                let mut s = d.element.start;
+                while s > ls.start && is_blank(bytes[s - 1]) {
+                    s -= 1;
+                }
+                ops.del.push(Span::new(s, d.element.end));
+            }
+        }
+        DeclStyle::Selected | DeclStyle::Bare => {
+            let w = &h.words[d.word];
+            let t = w.text.as_bytes();
+            let (a, b) = d.text_element;
+            let mut j = b;
+            while j < t.len() && t[j] == b' ' {
+                j += 1;
+            }
+            if j > b && j < t.len() {
+                ops.delete_text(h, d.word, a, j);
+            } else {
+                let mut k = a;
+                while k > 0 && t[k - 1] == b' ' {
+                    k -= 1;
+                }
+                ops.delete_text(h, d.word, k, b);
+            }
+        }
+    }
+}
+
+/// The interpreter attribute to build a new withPackages from.
+fn default_interp(h: &Header) -> String {
+    if let Some(p) = h.pythons.first() {
+        return p.attr.clone();
+    }
+    match h.interpreter.as_ref().map(|i| i.program.as_str()) {
+        Some("pypy3") => "pypy3".into(),
+        Some(p) => match p.strip_prefix("python3.") {
+            Some(d) if !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) => {
+                format!("python3{d}")
+            }
+            _ => "python3".into(),
+        },
+        None => "python3".into(),
+    }
+}
+
+fn with_packages(interp: &str, names: &[String]) -> String {
+    let items: Vec<String> = names.iter().map(|n| format!("ps.{n}")).collect();
+    format!("\"{interp}.withPackages (ps: [ {} ])\"", items.join(" "))
+}
+
+fn add(
+    text: &str,
+    h: &Header,
+    adds: &[String],
+    removed: &[bool],
+    ops: &mut Ops,
+) -> Result<(), EditError> {
+    let decls_of = |l: usize| -> Vec<usize> {
+        (0..h.declarations.len())
+            .filter(|&i| h.declarations[i].list == l)
+            .collect()
+    };
+    // 1. The withPackages list with the most declarations.
+    let lists: Vec<usize> = (0..h.lists.len())
+        .filter(|&l| matches!(h.lists[l].style, DeclStyle::Selected | DeclStyle::Bare))
+        .collect();
+    if let Some(&l) = lists.iter().max_by_key(|&&l| {
+        (
+            decls_of(l).len(),
+            std::cmp::Reverse(l), // ties: the first list
+        )
+    }) {
+        return add_to_list(h, l, &decls_of(l), adds, removed, ops);
+    }
+    // 2. A new word after the last word of that kind.
+    let last_word_decl = (0..h.declarations.len())
+        .filter(|&i| {
+            matches!(
+                h.declarations[i].style,
+                DeclStyle::Word | DeclStyle::Installable
+            )
+        })
+        .max_by_key(|&i| h.declarations[i].element.start);
+    if let Some(last) = last_word_decl {
+        let l = h.declarations[last].list;
+        return add_words(h, l, &decls_of(l), adds, removed, ops);
+    }
+    let mut names = adds.to_vec();
+    names.sort_by_key(|s| sort_key(s));
+    // 3. A bare interpreter word becomes a withPackages expression.
+    for p in &h.pythons {
+        let Some(wi) = h
+            .words
+            .iter()
+            .position(|w| w.span.start <= p.span.start && p.span.end <= w.span.end)
+        else {
+            continue;
+        };
+        let w = &h.words[wi];
+        let bare = w
+            .text
+            .trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+        if nix::is_interp(bare) {
+            if h.kind == HeaderKind::Flake {
+                for n in &names {
+                    ops.insert(w.span.end, &format!(" nixpkgs#{bare}Packages.{n}"));
+                }
+                return Ok(());
+            }
+            ops.replace
+                .push(Edit::replace(w.span, with_packages(bare, &names)));
+            return Ok(());
+        }
+    }
+    if !h.pythons.is_empty() || h.kind == HeaderKind::Flake || !h.nix_files.is_empty() {
+        return Err(EditError::NoPlace);
+    }
+    // 4. No Python at all (ND010): a new -p word on the last header line.
+    let mut content = String::from(" ");
+    if !h.packages_mode {
+        content.push_str("-p ");
+    }
+    content.push_str(&with_packages(&default_interp(h), &names));
+    match h.lines.last() {
+        Some(l) => {
+            let end = super::words::chomp(text, l.span).end;
+            ops.insert(end, &content);
+        }
+        None => {
+            let nl = if text.as_bytes().get(h.shebang.end) == Some(&b'\r') {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            ops.insert(h.shebang.end, &format!("{nl}#! nix-shell{content}"));
+        }
+    }
+    Ok(())
+}
+
+fn is_sorted(h: &Header, decls: &[usize]) -> bool {
+    decls
+        .windows(2)
+        .all(|w| sort_key(&h.declarations[w[0]].attr) <= sort_key(&h.declarations[w[1]].attr))
+}
+
+fn anchor_for(h: &Header, decls: &[usize], sorted: bool, name: &str, after: Anchor) -> Anchor {
+    if sorted {
+        if let Some(&d) = decls
+            .iter()
+            .find(|&&d| sort_key(&h.declarations[d].attr) > sort_key(name))
+        {
+            return Anchor::Before(d);
+        }
+    }
+    after
+}
+
+fn add_to_list(
+    h: &Header,
+    l: usize,
+    decls: &[usize],
+    adds: &[String],
+    removed: &[bool],
+    ops: &mut Ops,
+) -> Result<(), EditError> {
+    let list = &h.lists[l];
+    let Some(wi) = list.word else {
+        return Err(EditError::NoPlace);
+    };
+    let w = &h.words[wi];
+    let arg = list.arg.clone().unwrap_or_else(|| "ps".into());
+    let bare = match decls.last() {
+        Some(&d) => h.declarations[d].style == DeclStyle::Bare,
+        None => list.with_arg,
+    };
+    let form = |n: &str| {
+        if bare {
+            n.to_string()
+        } else {
+            format!("{arg}.{n}")
+        }
+    };
+    let sorted = is_sorted(h, decls);
+    // Anchors that survive: not before a removed declaration.
+    let live: Vec<usize> = decls.iter().copied().filter(|&d| !removed[d]).collect();
+    let removed_items: Vec<(usize, usize)> = decls
+        .iter()
+        .filter(|&&d| removed[d])
+        .map(|&d| h.declarations[d].text_element)
+        .collect();
+    let live_items: Vec<(usize, usize)> = list
+        .text_items
+        .iter()
+        .copied()
+        .filter(|r| !removed_items.contains(r))
+        .collect();
+    let last_item_end = if sorted {
+        live.last().map(|&d| h.declarations[d].text_element.1)
+    } else {
+        None
+    }
+    .or_else(|| live_items.last().map(|r| r.1));
+    let after = match last_item_end {
+        Some(e) => Anchor::After(e),
+        None => Anchor::Empty,
+    };
+    let mut groups: BTreeMap<Anchor, Vec<&String>> = BTreeMap::new();
+    for n in adds {
+        groups
+            .entry(anchor_for(h, &live, sorted, n, after))
+            .or_default()
+            .push(n);
+    }
+    for (anchor, mut names) in groups {
+        if sorted {
+            names.sort_by_key(|s| sort_key(s));
+        }
+        let forms: Vec<String> = names.iter().map(|n| form(n)).collect();
+        let joined = forms.join(" ");
+        let (pos, content) = match anchor {
+            Anchor::Before(d) => (h.declarations[d].text_element.0, format!("{joined} ")),
+            Anchor::After(e) => (e, format!(" {joined}")),
+            Anchor::Empty => {
+                let c = list.text_close;
+                // The character that will precede `]` once deletions apply.
+                let mut k = c;
+                while k > 0 && ops.is_deleted(w.offsets[k - 1]) {
+                    k -= 1;
+                }
+                let spaced = k > 0 && w.text.as_bytes().get(k - 1) == Some(&b' ');
+                (
+                    c,
+                    if spaced {
+                        format!("{joined} ")
+                    } else {
+                        format!(" {joined} ")
+                    },
+                )
+            }
+        };
+        // Insert before text byte `pos` (or after the last one).
+        let (at, q) = if pos < w.offsets.len() {
+            match anchor {
+                Anchor::After(_) => (w.offsets[pos - 1] + 1, w.quotes[pos - 1]),
+                _ => (w.starts[pos], w.quotes[pos]),
+            }
+        } else if pos > 0 && pos <= w.offsets.len() {
+            (w.offsets[pos - 1] + 1, w.quotes[pos - 1])
+        } else {
+            return Err(EditError::NoPlace);
+        };
+        ops.insert(at, &escape(&content, q, h.kind)?);
+    }
+    Ok(())
+}
+
+fn add_words(
+    h: &Header,
+    l: usize,
+    decls: &[usize],
+    adds: &[String],
+    removed: &[bool],
+    ops: &mut Ops,
+) -> Result<(), EditError> {
+    let prefix = h.lists[l].prefix.clone().unwrap_or_default();
+    let sorted = is_sorted(h, decls);
+    let live: Vec<usize> = decls.iter().copied().filter(|&d| !removed[d]).collect();
+    let Some(&last) = live
+        .iter()
+        .max_by_key(|&&d| h.declarations[d].element.start)
+    else {
+        // Every word of the group goes: the new words take the last one's place.
+        let Some(&last) = decls
+            .iter()
+            .max_by_key(|&&d| h.declarations[d].element.start)
+        else {
+            return Err(EditError::NoPlace);
+        };
+        let el = h.declarations[last].element;
+        ops.del
+            .retain(|d| !(d.start <= el.start && el.end <= d.end));
+        let mut names = adds.to_vec();
+        names.sort_by_key(|s| sort_key(s));
+        let words: Vec<String> = names.iter().map(|n| format!("{prefix}{n}")).collect();
+        ops.replace.push(Edit::replace(el, words.join(" ")));
+        return Ok(());
+    };
+    let after = Anchor::After(h.declarations[last].element.end);
+    let mut groups: BTreeMap<Anchor, Vec<&String>> = BTreeMap::new();
+    for n in adds {
+        groups
+            .entry(anchor_for(h, &live, sorted, n, after))
+            .or_default()
+            .push(n);
+    }
+    for (anchor, mut names) in groups {
+        if sorted {
+            names.sort_by_key(|s| sort_key(s));
+        }
+        let words: Vec<String> = names.iter().map(|n| format!("{prefix}{n}")).collect();
+        let joined = words.join(" ");
+        match anchor {
+            Anchor::Before(d) => ops.insert(h.declarations[d].element.start, &format!("{joined} ")),
+            Anchor::After(e) => ops.insert(e, &format!(" {joined}")),
+            Anchor::Empty => return Err(EditError::NoPlace),
+        }
+    }
+    Ok(())
+}
+
+/// Apply, parse again, and check the result declares what was asked, with
+/// bytes changed on header lines only.
+fn verify(
+    text: &str,
+    h: &Header,
+    edits: &[Edit],
+    removed: &[bool],
+    renamed: &BTreeMap<usize, String>,
+    adds: &[String],
+) -> Result<(), EditError> {
+    let index = LineIndex::new(text);
+    let mut allowed: Vec<Span> = h.lines.iter().map(|l| l.span).collect();
+    allowed.push(h.shebang);
+    for e in edits {
+        let ok = allowed
+            .iter()
+            .any(|s| s.start <= e.span.start && e.span.end <= s.end);
+        if !ok || e.content.contains('\n') && !e.span.is_empty() {
+            return Err(EditError::Other(format!(
+                "internal: an edit at line {} leaves the header lines",
+                index.line_of(e.span.start) + 1
+            )));
+        }
+    }
+    let out = apply_edits(text, edits)
+        .ok_or_else(|| EditError::Other("internal: overlapping edits".into()))?;
+    let Some(new) = super::parse(&out) else {
+        return Err(EditError::Other(
+            "internal: the edited file lost its shebang".into(),
+        ));
+    };
+    let mut want: Vec<String> = Vec::new();
+    for (i, d) in h.declarations.iter().enumerate() {
+        if removed[i] {
+            continue;
+        }
+        want.push(renamed.get(&i).cloned().unwrap_or_else(|| d.attr.clone()));
+    }
+    want.extend(adds.iter().cloned());
+    want.sort();
+    let mut got: Vec<String> = new.declarations.iter().map(|d| d.attr.clone()).collect();
+    got.sort();
+    if want != got {
+        return Err(EditError::Other(format!(
+            "internal: the edited header would declare [{}] instead of [{}]",
+            got.join(", "),
+            want.join(", ")
+        )));
+    }
+    let old_unsupported: Vec<&str> = h.unsupported.iter().map(|u| u.reason.as_str()).collect();
+    let new_unsupported: Vec<&str> = new.unsupported.iter().map(|u| u.reason.as_str()).collect();
+    if old_unsupported != new_unsupported {
+        return Err(EditError::Other(
+            "internal: the edit would change what nixdeps cannot read".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Convenience for callers and tests: the request that sets the header's
+/// declarations by name (add `add`, remove every declaration named in
+/// `remove`).
+pub fn request_by_name(header: &Header, add: &[&str], remove: &[&str]) -> EditRequest {
+    EditRequest {
+        add: add.iter().map(|s| s.to_string()).collect(),
+        remove: header
+            .declarations
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| remove.contains(&d.attr.as_str()))
+            .map(|(i, _)| i)
+            .collect(),
+        rename: Vec::new(),
+    }
+}
+
+/// Plan and apply in one step.
+pub fn apply(text: &str, header: &Header, req: &EditRequest) -> Result<String, EditError> {
+    let edits = plan(text, header, req)?;
+    apply_edits(text, &edits).ok_or_else(|| EditError::Other("internal: overlapping edits".into()))
 }

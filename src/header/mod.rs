@@ -8,6 +8,11 @@
 //! - [`edit::plan`] turns an [`edit::EditRequest`] into byte-range edits.
 
 pub mod edit;
+pub mod flake;
+pub mod json;
+pub mod nix;
+pub mod options;
+pub mod words;
 
 use crate::span::Span;
 use serde::Serialize;
@@ -45,6 +50,36 @@ pub struct Word {
     /// the escaped character). `text.len() == offsets.len()`.
     #[serde(skip)]
     pub offsets: Vec<usize>,
+    /// For each byte of `text`, the file offset where its source starts:
+    /// the backslash of an escape, else the same as `offsets`.
+    #[serde(skip)]
+    pub starts: Vec<usize>,
+    /// For each byte of `text`, the quoting it was read in.
+    #[serde(skip)]
+    pub quotes: Vec<Quote>,
+}
+
+/// The quoting a character of a word was read in; inserted text is escaped
+/// for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Quote {
+    #[default]
+    None,
+    Single,
+    Double,
+    /// The flake form's double-backtick quoting.
+    Backtick,
+}
+
+impl Word {
+    /// File span of the text bytes `[a, b)` (`a < b`), escapes included.
+    pub fn file_span(&self, a: usize, b: usize) -> Span {
+        if a >= b || b > self.offsets.len() {
+            return Span::empty(self.starts.get(a).copied().unwrap_or(self.span.start));
+        }
+        Span::new(self.starts[a], self.offsets[b - 1] + 1)
+    }
 }
 
 /// A line of the file that nix-shell reads as part of the header.
@@ -76,6 +111,8 @@ pub struct Interpreter {
     pub span: Span,
     /// True when the program is a Python interpreter (DESIGN §1.3).
     pub is_python: bool,
+    /// `python3.11` → 3.11, `pypy3` → 3.10; `None` for `python3`/`python`.
+    pub version: Option<PyVersion>,
 }
 
 /// A Nix attribute that provides a Python interpreter: `python3` as a bare
@@ -117,6 +154,11 @@ pub struct Declaration {
     pub style: DeclStyle,
     /// The interpreter/package set it is taken from.
     pub python: PythonRef,
+    /// Index into [`Header::words`] of the word it was read from.
+    pub word: usize,
+    /// The element's byte range inside the word's unquoted text.
+    #[serde(skip)]
+    pub text_element: (usize, usize),
 }
 
 /// A place declarations live in, where new ones can be added.
@@ -126,6 +168,21 @@ pub struct DeclList {
     /// Span of the list or word group in the file.
     pub span: Span,
     pub python: PythonRef,
+    /// The `withPackages` argument name (`ps`), for lists.
+    pub arg: Option<String>,
+    /// True when the list is under `with ARG;` (bare names allowed).
+    pub with_arg: bool,
+    /// For word groups and installables, the text before the attribute:
+    /// `python3Packages.`, `python3.pkgs.`, `nixpkgs#python3Packages.`.
+    pub prefix: Option<String>,
+    /// For lists: the word holding it.
+    pub word: Option<usize>,
+    /// For lists: text ranges (in the word) of every element, understood or
+    /// not, and of the closing `]`.
+    #[serde(skip)]
+    pub text_items: Vec<(usize, usize)>,
+    #[serde(skip)]
+    pub text_close: usize,
 }
 
 /// A `-p` word (or installable) that is not a Python declaration: `ffmpeg`,
@@ -168,19 +225,67 @@ pub struct Header {
     /// `-I` values, `--pure`, `--keep`, `--arg(str)`: kept for the JSON model.
     pub include_paths: Vec<String>,
     pub pure: bool,
+    /// `--keep VAR` values.
+    pub keep: Vec<String>,
+    /// `--arg NAME EXPR` / `--argstr NAME TEXT`.
+    pub args: Vec<NixArg>,
+    /// The last `--run`/`--command` value (nix-shell form), if any.
+    pub run: Option<String>,
+    /// Nix files named instead of packages (`#!nix-shell shell.nix`).
+    pub nix_files: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NixArg {
+    /// `arg` or `argstr`.
+    pub kind: String,
+    pub name: String,
+    pub value: String,
 }
 
 impl Header {
     /// The Python version the script runs under, if the header names one
     /// explicitly (`python311`, `-i python3.11`); `None` means the default.
     pub fn python_version(&self) -> Option<PyVersion> {
-        self.pythons.iter().find_map(|p| p.version)
+        self.pythons
+            .iter()
+            .find_map(|p| p.version)
+            .or_else(|| self.interpreter.as_ref().and_then(|i| i.version))
+    }
+
+    /// True when the interpreter is Python (DESIGN §1.3): the script is checked.
+    pub fn is_python(&self) -> bool {
+        self.interpreter.as_ref().is_some_and(|i| i.is_python)
     }
 }
 
 /// Parse the header of `text` (decoded, BOM stripped). `None` when the first
 /// line is not a nix-shell or nix shebang.
 pub fn parse(text: &str) -> Option<Header> {
-    let _ = text;
-    None
+    let shebang = words::classify_shebang(text)?;
+    Some(match shebang.kind {
+        HeaderKind::NixShell => options::parse_nix_shell(text, &shebang),
+        HeaderKind::Flake => options::parse_flake(text, &shebang),
+    })
+}
+
+/// The version a Python attribute or interpreter name implies (DESIGN §2.3):
+/// `python311`, `python311Packages`, `python3.11` → 3.11; `pypy3` → 3.10;
+/// `python3`, `python` → `None` (the configured default).
+pub fn version_of(name: &str) -> Option<PyVersion> {
+    let base = name.strip_suffix("Packages").unwrap_or(name);
+    if base == "pypy3" || base == "pypy310" {
+        return Some(PyVersion {
+            major: 3,
+            minor: 10,
+        });
+    }
+    let digits = base.strip_prefix("python3")?.trim_start_matches('.');
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(PyVersion {
+        major: 3,
+        minor: digits.parse().ok()?,
+    })
 }

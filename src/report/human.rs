@@ -1,0 +1,315 @@
+//! `human`: ruff-style full output for people at a terminal.
+//!
+//! ```text
+//! scripts/fetch.py:5:8: ND001 [*] "yaml" is imported on line 5 but ...
+//!   |
+//! 5 | import yaml
+//!   |        ^^^^
+//!   |
+//!   = help: add python3Packages.pyyaml
+//!
+//! Found 1 diagnostic (1 fixable with --fix) in 1 file checked.
+//! ```
+
+use super::{
+    clamp_span, has_safe_fix, one_line, plural, span_positions, statistics, visible, FileResult,
+    RenderOptions, Summary,
+};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::span::{LineIndex, Span};
+use anstyle::{AnsiColor, Style};
+use std::io::{self, Write};
+use unicode_width::UnicodeWidthChar;
+
+/// Tab stops every 4 columns, as most editors show Python.
+const TAB_WIDTH: usize = 4;
+/// Spans longer than this many lines show their head and tail only.
+const MAX_SNIPPET_LINES: usize = 6;
+
+struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity(s: Severity) -> Style {
+        let c = match s {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
+            Severity::Info => AnsiColor::Blue,
+        };
+        Style::new().fg_color(Some(c.into()))
+    }
+
+    fn gutter() -> Style {
+        Style::new()
+            .fg_color(Some(AnsiColor::BrightBlue.into()))
+            .bold()
+    }
+}
+
+pub(super) fn render(
+    results: &[FileResult],
+    summary: &Summary,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let pal = Palette { color: opts.color };
+    if opts.statistics {
+        write_statistics(results, &pal, out)?;
+    } else {
+        for r in results {
+            let index = LineIndex::new(&r.text);
+            for d in &r.diagnostics {
+                write_diagnostic(r, &index, d, &pal, out)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    if !opts.quiet {
+        write_summary(results, summary, out)?;
+    }
+    Ok(())
+}
+
+/// `--statistics` for the text formats (also used by `concise`).
+pub(super) fn render_statistics(
+    results: &[FileResult],
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    write_statistics(results, &Palette { color: opts.color }, out)
+}
+
+fn write_diagnostic(
+    r: &FileResult,
+    index: &LineIndex,
+    d: &Diagnostic,
+    pal: &Palette,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (start, _) = span_positions(&r.text, index, d.span);
+    let sev = Palette::severity(d.severity);
+    let fixable = if has_safe_fix(d) {
+        format!(
+            " {}",
+            pal.paint(Style::new().fg_color(Some(AnsiColor::Cyan.into())), "[*]")
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "{}:{}:{}: {}{fixable} {}",
+        pal.paint(Style::new().bold(), &one_line(&r.path)),
+        start.row,
+        start.column,
+        pal.paint(sev.bold(), d.code),
+        one_line(&d.message),
+    )?;
+    write_snippet(&r.text, index, d.span, sev.bold(), pal, out)?;
+    if let Some(fix) = &d.fix {
+        let width = gutter_width(&r.text, index, d.span);
+        let note = match fix.applicability {
+            Applicability::Safe => "",
+            Applicability::Unsafe => " (unsafe fix)",
+        };
+        writeln!(
+            out,
+            "{:width$} {} {}: {}{note}",
+            "",
+            pal.paint(Palette::gutter(), "="),
+            pal.paint(Style::new().bold(), "help"),
+            one_line(&fix.message),
+        )?;
+    }
+    Ok(())
+}
+
+/// 0-based first and last line a span touches. A non-empty span that ends
+/// exactly at a line start (it includes the line break) ends on the line
+/// before, so no empty line is shown under it.
+fn span_lines(text: &str, index: &LineIndex, span: Span) -> (usize, usize) {
+    let span = clamp_span(text, span);
+    let first = index.line_of(span.start);
+    let mut last = index.line_of(span.end);
+    if last > first && index.line_span(text, last).start == span.end {
+        last -= 1;
+    }
+    (first, last)
+}
+
+fn gutter_width(text: &str, index: &LineIndex, span: Span) -> usize {
+    let (_, last) = span_lines(text, index, span);
+    (last + 1).to_string().len()
+}
+
+fn write_snippet(
+    text: &str,
+    index: &LineIndex,
+    span: Span,
+    caret_style: Style,
+    pal: &Palette,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let span = clamp_span(text, span);
+    let (first, last) = span_lines(text, index, span);
+    let width = gutter_width(text, index, span);
+    let bar = pal.paint(Palette::gutter(), "|");
+    writeln!(out, "{:width$} {bar}", "")?;
+    let total = last - first + 1;
+    for (i, line) in (first..=last).enumerate() {
+        if total > MAX_SNIPPET_LINES && i == 3 {
+            writeln!(out, "{}", pal.paint(Palette::gutter(), "..."))?;
+        }
+        if total > MAX_SNIPPET_LINES && i >= 3 && i < total - 2 {
+            continue;
+        }
+        let ls = index.line_span(text, line);
+        let line_text = &text[ls.start..ls.end];
+        let (shown, cols) = display_line(line_text);
+        let a = span.start.clamp(ls.start, ls.end) - ls.start;
+        let b = span.end.clamp(ls.start, ls.end) - ls.start;
+        let (ca, cb) = (cols(a), cols(b));
+        let carets = "^".repeat(cb.saturating_sub(ca).max(1));
+        let number = pal.paint(Palette::gutter(), &format!("{:>width$}", line + 1));
+        if shown.is_empty() {
+            writeln!(out, "{number} {bar}")?;
+        } else {
+            writeln!(out, "{number} {bar} {shown}")?;
+        }
+        writeln!(
+            out,
+            "{:width$} {bar} {:ca$}{}",
+            "",
+            "",
+            pal.paint(caret_style, &carets)
+        )?;
+    }
+    writeln!(out, "{:width$} {bar}", "")
+}
+
+/// The line as it is shown (tabs expanded, control characters made visible so
+/// a script cannot drive the terminal) and a map from byte offset within the
+/// line to display column.
+fn display_line(line: &str) -> (String, impl Fn(usize) -> usize + '_) {
+    let mut shown = String::with_capacity(line.len());
+    let mut col = 0;
+    for c in line.chars() {
+        match c {
+            '\t' => {
+                let n = TAB_WIDTH - col % TAB_WIDTH;
+                shown.extend(std::iter::repeat_n(' ', n));
+                col += n;
+            }
+            c => {
+                let v = visible(c);
+                shown.push(v);
+                col += v.width().unwrap_or(0);
+            }
+        }
+    }
+    let cols = move |byte: usize| {
+        let mut col = 0;
+        for (i, c) in line.char_indices() {
+            if i >= byte {
+                break;
+            }
+            col += match c {
+                '\t' => TAB_WIDTH - col % TAB_WIDTH,
+                c => visible(c).width().unwrap_or(0),
+            };
+        }
+        col
+    };
+    (shown, cols)
+}
+
+fn write_statistics(results: &[FileResult], pal: &Palette, out: &mut dyn Write) -> io::Result<()> {
+    let stats = statistics(results);
+    let cw = stats
+        .iter()
+        .map(|s| s.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let kw = stats.iter().map(|s| s.code.len()).max().unwrap_or(0);
+    let nw = stats.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    for s in &stats {
+        let code = pal.paint(Style::new().bold(), &format!("{:kw$}", s.code));
+        let line = if s.fixable_count > 0 {
+            format!("{:>cw$}  {code}  {:nw$}  [*]", s.count, s.name)
+        } else {
+            format!("{:>cw$}  {code}  {}", s.count, s.name)
+        };
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn write_summary(results: &[FileResult], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    if summary.fixes_applied > 0 {
+        writeln!(
+            out,
+            "Fixed {} in {}.",
+            plural(summary.fixes_applied, "diagnostic", "diagnostics"),
+            plural(summary.files_fixed, "file", "files"),
+        )?;
+    }
+    let all = results.iter().flat_map(|r| &r.diagnostics);
+    let total = all.clone().count();
+    let fixable = all.filter(|d| has_safe_fix(d)).count();
+    let files = plural(summary.files_checked, "file", "files");
+    if total == 0 {
+        writeln!(out, "All checked: {files}, no diagnostics.")
+    } else if fixable == 0 {
+        writeln!(
+            out,
+            "Found {} in {files} checked.",
+            plural(total, "diagnostic", "diagnostics")
+        )
+    } else {
+        writeln!(
+            out,
+            "Found {} ({fixable} fixable with --fix) in {files} checked.",
+            plural(total, "diagnostic", "diagnostics")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_columns_count_width_not_bytes() {
+        let (shown, cols) = display_line("\tné日x");
+        assert_eq!(shown, "    né日x");
+        // byte 0 '\t', 1 'n', 2..4 'é', 4..7 '日', 7 'x'
+        assert_eq!(cols(1), 4);
+        assert_eq!(cols(4), 6);
+        assert_eq!(cols(7), 8);
+        assert_eq!(cols(8), 9);
+    }
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        let (shown, _) = display_line("a\x1b[31mb\u{202e}");
+        assert_eq!(shown, "a\u{241b}[31mb\u{fffd}");
+    }
+
+    #[test]
+    fn span_including_newline_ends_on_its_line() {
+        let t = "ab\ncd\n";
+        let idx = LineIndex::new(t);
+        assert_eq!(span_lines(t, &idx, Span::new(0, 3)), (0, 0));
+        assert_eq!(span_lines(t, &idx, Span::new(0, 4)), (0, 1));
+        assert_eq!(span_lines(t, &idx, Span::new(3, 3)), (1, 1));
+    }
+}
