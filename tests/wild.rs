@@ -99,6 +99,13 @@ fn outside_header(text: &str) -> Vec<&str> {
         .collect()
 }
 
+fn header_lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n')
+        .skip(1)
+        .filter(|l| is_header_line(l))
+        .collect()
+}
+
 fn declared(text: &str) -> Option<Vec<String>> {
     let h = header::parse(text)?;
     let mut v: Vec<String> = h.declarations.into_iter().map(|d| d.attr).collect();
@@ -172,6 +179,7 @@ struct Totals {
     missing: Score,
     unused: Score,
     renamed: Score,
+    unresolved: Score,
 }
 
 fn run(text: &str, path: &Path, mode: FixMode) -> Result<Checked, String> {
@@ -242,6 +250,18 @@ fn judge(name: &str, truth: &Truth, totals: &mut Totals) -> Vec<String> {
         &mut problems,
         "renamed",
     );
+    totals.unresolved.add(
+        &truth.unresolved.iter().cloned().collect(),
+        &report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "ND003")
+            .filter_map(|d| d.module.as_deref())
+            .map(|m| m.split('.').next().unwrap_or(m).to_owned())
+            .collect(),
+        &mut problems,
+        "unresolved",
+    );
 
     // The fixed header.
     let fixed = applied.text.as_str();
@@ -283,6 +303,14 @@ fn judge(name: &str, truth: &Truth, totals: &mut Totals) -> Vec<String> {
     }
     if let Err(e) = read::encode(&source, fixed) {
         problems.push(format!("the fixed text cannot be written back: {e}"));
+    }
+    if !problems.is_empty() && fixed != text {
+        let before = header_lines(text);
+        for (old, new) in before.iter().zip(header_lines(fixed)) {
+            if *old != new {
+                problems.push(format!("fix: {} => {}", old.trim_end(), new.trim_end()));
+            }
+        }
     }
     match run(fixed, &path, FixMode::Apply) {
         Ok(again) if again.text == fixed && again.fixed == 0 => {}
@@ -363,6 +391,7 @@ fn wild_corpus_accuracy() {
     eprintln!("{}", totals.missing.line("missing"));
     eprintln!("{}", totals.unused.line("unused"));
     eprintln!("{}", totals.renamed.line("renamed"));
+    eprintln!("{}", totals.unresolved.line("unresolv"));
     eprintln!(
         "{} of {} scripts match the ground truth",
         truth.len() - failed.len(),
