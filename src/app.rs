@@ -4,9 +4,12 @@
 
 use crate::check::{self, CheckError, FixMode, Selection, Settings};
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, ListFormat};
+use crate::config::{CliOverrides, Config, ConfigError, ConfigResolver, ConfigSource};
+use crate::discover::{self, DiscoverOptions};
 use crate::header::PyVersion;
 use crate::read;
 use crate::report::{self, FileResult, OutputFormat, RenderOptions, Summary};
+use crate::resolve::ResolveSettings;
 use crate::rules;
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Read, Write};
@@ -15,6 +18,8 @@ use std::path::{Path, PathBuf};
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_DIAGNOSTICS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
+/// SIGINT during `--fix`, as shells report it (128 + 2).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// An error of the run (not a diagnostic): printed as `error: …`, exit 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,18 +137,44 @@ struct Outcome {
     error: Option<RunError>,
 }
 
-fn settings_for(
-    args: &CheckArgs,
-    cli_version: Option<PyVersion>,
-    _path: Option<&Path>,
-) -> Settings {
+fn settings_for(config: &Config, path: Option<&Path>) -> Settings {
     Settings {
-        python_version: cli_version.unwrap_or(check::DEFAULT_PYTHON),
+        python_version: config.python_version.unwrap_or(check::DEFAULT_PYTHON),
+        resolve: ResolveSettings {
+            first_party: config.first_party.clone(),
+            mapping: config.mapping.clone(),
+        },
+        keep: config.keep.clone(),
         selection: Selection {
-            select: args.select.clone(),
+            select: config.select.clone().unwrap_or_default(),
+            ignore: config.ignore.clone(),
+        },
+        file_ignores: path
+            .map(|p| config.ignored_codes_for(p))
+            .unwrap_or_default(),
+    }
+}
+
+fn resolver_for(args: &CheckArgs, cli_version: Option<PyVersion>) -> ConfigResolver {
+    let source = match (&args.config, args.no_config) {
+        (Some(f), _) => ConfigSource::File(f.clone()),
+        (None, true) => ConfigSource::Defaults,
+        (None, false) => ConfigSource::Discover,
+    };
+    ConfigResolver::new(
+        source,
+        CliOverrides {
+            python_version: cli_version,
+            select: (!args.select.is_empty()).then(|| args.select.clone()),
             ignore: args.ignore.clone(),
         },
-        ..Settings::default()
+    )
+}
+
+fn config_error(e: ConfigError) -> RunError {
+    RunError {
+        path: None,
+        message: e.to_string(),
     }
 }
 
@@ -163,7 +194,7 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-fn check_one(path: &Path, args: &CheckArgs, cli_version: Option<PyVersion>) -> Outcome {
+fn check_one(path: &Path, args: &CheckArgs, resolver: &ConfigResolver) -> Outcome {
     let shown = path.display().to_string();
     let fail = |message: String| Outcome {
         result: None,
@@ -183,7 +214,17 @@ fn check_one(path: &Path, args: &CheckArgs, cli_version: Option<PyVersion>) -> O
             }
         }
     };
-    let settings = settings_for(args, cli_version, Some(path));
+    let config = match resolver.resolve(path) {
+        Ok(c) => c,
+        Err(e) => {
+            return Outcome {
+                result: None,
+                diff: None,
+                error: Some(config_error(e)),
+            }
+        }
+    };
+    let settings = settings_for(&config, Some(path));
     let checked = match check::check_text(&source.text, Some(path), &settings, fix_mode(args)) {
         Ok(Some(c)) => c,
         Ok(None) => {
@@ -223,12 +264,14 @@ fn check_one(path: &Path, args: &CheckArgs, cli_version: Option<PyVersion>) -> O
 }
 
 fn write_file(path: &Path, original: &[u8], new: &[u8]) -> Result<(), String> {
-    let _ = original;
-    std::fs::write(path, new).map_err(|e| e.to_string())
-}
-
-fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RunError>) {
-    (paths.to_vec(), Vec::new())
+    // WriteError messages name the path already; RunError adds it again.
+    crate::write::write_atomic(path, original, new).map_err(|e| {
+        let msg = e.to_string();
+        let shown = path.display().to_string();
+        msg.strip_prefix(&shown)
+            .map(|m| m.trim_start_matches(':').trim_start().to_owned())
+            .unwrap_or(msg)
+    })
 }
 
 fn color_enabled(choice: ColorChoice) -> bool {
@@ -257,10 +300,30 @@ fn run_check(args: CheckArgs) -> Result<u8, RunError> {
     } else {
         args.paths.clone()
     };
-    let (files, mut errors) = discover(&roots);
-    let outcomes: Vec<Outcome> = files
+    let resolver = resolver_for(&args, cli_version);
+    let exclude = |p: &Path, is_dir: bool| resolver.is_excluded(p, is_dir);
+    let found = discover::discover_with(&roots, &exclude, DiscoverOptions::default());
+    for w in &found.warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut errors: Vec<RunError> = found
+        .errors
+        .iter()
+        .map(|e| RunError {
+            path: Some(e.path.display().to_string()),
+            message: e.message.clone(),
+        })
+        .collect();
+    if args.fix {
+        if let Err(e) = crate::write::install_interrupt_handler() {
+            eprintln!("warning: {e}");
+        }
+    }
+    let outcomes: Vec<Outcome> = found
+        .files
         .par_iter()
-        .map(|p| check_one(p, &args, cli_version))
+        .filter(|_| !crate::write::interrupted())
+        .map(|c| check_one(&c.path, &args, &resolver))
         .collect();
     let mut results = Vec::new();
     let mut diffs = Vec::new();
@@ -290,11 +353,17 @@ fn run_check(args: CheckArgs) -> Result<u8, RunError> {
     }
     out.flush().map_err(io_err)?;
     drop(out);
-    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    // A broken configuration shows up once per file it governs: say it once.
+    errors.dedup();
     for e in &errors {
         eprintln!("error: {e}");
     }
     let remaining = results.iter().any(|r| !r.diagnostics.is_empty());
+    if crate::write::interrupted() {
+        eprintln!("error: interrupted; every file is either as it was or fully fixed");
+        return Ok(EXIT_INTERRUPTED);
+    }
     Ok(if !errors.is_empty() {
         EXIT_ERROR
     } else if (args.diff && !diffs.is_empty()) || (remaining && !args.exit_zero) {
@@ -317,7 +386,13 @@ fn run_stdin(args: &CheckArgs, cli_version: Option<PyVersion>) -> Result<u8, Run
         path: Some(shown.clone()),
         message: e.to_string(),
     })?;
-    let settings = settings_for(args, cli_version, args.stdin_filename.as_deref());
+    let resolver = resolver_for(args, cli_version);
+    let config = match &args.stdin_filename {
+        Some(p) => resolver.resolve(p),
+        None => resolver.resolve_dir(Path::new(".")),
+    }
+    .map_err(config_error)?;
+    let settings = settings_for(&config, args.stdin_filename.as_deref());
     let checked = check::check_text(
         &source.text,
         args.stdin_filename.as_deref(),
@@ -420,7 +495,8 @@ fn header_command(script: &Path) -> Result<u8, RunError> {
         path: Some(script.display().to_string()),
         message: "not a nix-shell script: the first line is not a nix-shell or nix shebang".into(),
     })?;
-    let json = serde_json::to_string_pretty(&header).map_err(|e| usage(e.to_string()))?;
+    let model = crate::header::json::model(&source.text, &header);
+    let json = serde_json::to_string_pretty(&model).map_err(|e| usage(e.to_string()))?;
     let mut out = io::stdout().lock();
     writeln!(out, "{json}").map_err(io_err)?;
     Ok(EXIT_CLEAN)

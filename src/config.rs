@@ -40,6 +40,26 @@
 //! Command-line values override the file: see [`CliOverrides`] and
 //! [`Config::merge_cli`]; [`ConfigResolver`] applies them to every
 //! configuration it hands out.
+//!
+//! Wiring, as the check pipeline is expected to use it (errors are cached
+//! per directory, so every file under a broken configuration gets the same
+//! error back: report each distinct error once):
+//! ```no_run
+//! use nixdeps::config::{CliOverrides, ConfigResolver, ConfigSource};
+//! use nixdeps::discover::discover;
+//! use std::path::PathBuf;
+//!
+//! let resolver = ConfigResolver::new(ConfigSource::Discover, CliOverrides::default());
+//! let found = discover(&[PathBuf::from(".")], &|p, is_dir| resolver.is_excluded(p, is_dir));
+//! for candidate in &found.files {
+//!     match resolver.resolve(&candidate.path) {
+//!         Ok(config) => {
+//!             let _off = config.ignored_codes_for(&candidate.path);
+//!         }
+//!         Err(e) => eprintln!("{e}"), // exit status 2
+//!     }
+//! }
+//! ```
 
 use crate::header::PyVersion;
 use globset::{GlobBuilder, GlobMatcher};
@@ -68,7 +88,7 @@ pub struct Config {
     /// `None`: the default rule set.
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
-    /// `(glob, codes)` in file order.
+    /// `(glob, codes)`, sorted by glob (the codes of every matching glob apply).
     pub per_file_ignores: Vec<(String, Vec<String>)>,
     pub exclude: Vec<String>,
     /// Python module (top-level or dotted) → nixpkgs attribute.
@@ -107,11 +127,9 @@ struct Pattern {
 
 impl Pattern {
     fn new(base: &Path, pattern: &str) -> Result<Self, globset::Error> {
-        let joined = if Path::new(pattern).is_absolute() {
-            PathBuf::from(pattern)
-        } else {
-            base.join(pattern)
-        };
+        // `./scripts/*.py` and `../shared/*.py` must match the lexically
+        // normalised paths they are compared with.
+        let joined = absolute(&base.join(pattern));
         let full = build_glob(&joined.to_string_lossy())?;
         let name = if pattern.contains('/') {
             None
@@ -265,7 +283,11 @@ impl Config {
             path: Some(path.to_path_buf()),
             ..Config::default()
         };
-        for (key, value) in table {
+        // In file order, so the first problem reported is the first one in
+        // the file.
+        let mut entries: Vec<_> = table.into_iter().collect();
+        entries.sort_by_key(|(key, _)| key.span().start);
+        for (key, value) in entries {
             ctx.apply(&mut config, &key, &value)?;
         }
         Ok(Some(config))
@@ -356,6 +378,37 @@ impl Ctx<'_> {
         }
     }
 
+    /// The offset of `key = …` inside the table value starting at `from`
+    /// (an inline table, or a `[table]` up to the next header). Falls back
+    /// to `from`.
+    fn find_inner_key(&self, from: usize, key: &str) -> usize {
+        let Some(rest) = self.text.get(from..) else {
+            return from;
+        };
+        // A `[table]` value ends where the next header line starts.
+        let end = rest
+            .match_indices("\n[")
+            .map(|(i, _)| i)
+            .find(|&i| i > 0)
+            .unwrap_or(rest.len());
+        let body = &rest[..end];
+        let quoted = [format!("\"{key}\""), format!("'{key}'"), key.to_owned()];
+        quoted
+            .iter()
+            .filter_map(|needle| {
+                body.match_indices(needle.as_str())
+                    .find(|(i, _)| {
+                        let before = body[..*i].chars().next_back();
+                        let after = body[i + needle.len()..].trim_start_matches([' ', '\t']);
+                        after.starts_with('=')
+                            && before.is_none_or(|c| c.is_whitespace() || c == '{' || c == ',')
+                    })
+                    .map(|(i, _)| i)
+            })
+            .min()
+            .map_or(from, |i| from + i)
+    }
+
     fn toml_error(&self, e: &toml::de::Error) -> ConfigError {
         let (line, column) = match e.span() {
             Some(span) => {
@@ -382,6 +435,11 @@ impl Ctx<'_> {
         let name = key.get_ref().as_str();
         let full = format!("{}{name}", self.prefix);
         let bad = |message: String| self.error(value.span(), name, format!("`{full}`: {message}"));
+        // A problem with one entry of a table value: point at that entry.
+        let bad_at = |inner: &str, message: String| {
+            let at = self.find_inner_key(value.span().start, inner);
+            self.error(at..at, name, format!("`{full}`: {message}"))
+        };
         match name {
             "python-version" => {
                 let text = value.get_ref().as_str().ok_or_else(|| {
@@ -404,11 +462,12 @@ impl Ctx<'_> {
                 let base = Path::new("/");
                 let mut list = Vec::new();
                 for (glob, codes) in table {
-                    Pattern::new(base, glob)
-                        .map_err(|e| bad(format!("invalid glob {glob:?}: {}", glob_reason(&e))))?;
+                    Pattern::new(base, glob).map_err(|e| {
+                        bad_at(glob, format!("invalid glob {glob:?}: {}", glob_reason(&e)))
+                    })?;
                     let codes = self
                         .codes(&format!("{full}.\"{glob}\""), codes)
-                        .map_err(&bad)?;
+                        .map_err(|m| bad_at(glob, format!("{glob:?}: {m}")))?;
                     list.push((glob.clone(), codes));
                 }
                 config.per_file_ignores = list;
@@ -431,16 +490,25 @@ impl Ctx<'_> {
                 let mut mapping = BTreeMap::new();
                 for (module, attr) in table {
                     if !is_module_name(module) {
-                        return Err(bad(format!("{module:?} is not a Python module name")));
+                        return Err(bad_at(
+                            module,
+                            format!("{module:?} is not a Python module name"),
+                        ));
                     }
                     let attr = attr.as_str().ok_or_else(|| {
-                        bad(format!(
-                            "the attribute for {module:?} must be a string, found {}",
-                            describe(attr)
-                        ))
+                        bad_at(
+                            module,
+                            format!(
+                                "the attribute for {module:?} must be a string, found {}",
+                                describe(attr)
+                            ),
+                        )
                     })?;
                     if !is_attr_name(attr) {
-                        return Err(bad(format!("{} (for {module:?})", not_attr(attr))));
+                        return Err(bad_at(
+                            module,
+                            format!("{} (for {module:?})", not_attr(attr)),
+                        ));
                     }
                     mapping.insert(module.clone(), attr.to_owned());
                 }
@@ -763,6 +831,15 @@ impl ConfigResolver {
             });
         }
         None
+    }
+
+    /// The exclusion hook for [`crate::discover::discover`]: whether the
+    /// configuration that applies to `path` excludes it. A configuration
+    /// that does not load excludes nothing here; the error is reported when
+    /// the file itself is resolved.
+    pub fn is_excluded(&self, path: &Path, _is_dir: bool) -> bool {
+        self.resolve(path)
+            .is_ok_and(|config| config.is_excluded(path))
     }
 
     fn finish(&self, mut config: Config) -> Arc<Config> {

@@ -117,6 +117,15 @@ pub fn shebang_kind(first_line: &[u8]) -> Option<HeaderKind> {
     } else {
         interpreter
     };
+    // `env -S "nix-shell -i python3"`: env's own quoting.
+    let command = command
+        .strip_prefix(b"\"")
+        .or_else(|| command.strip_prefix(b"'"))
+        .unwrap_or(command);
+    let command = command
+        .strip_suffix(b"\"")
+        .or_else(|| command.strip_suffix(b"'"))
+        .unwrap_or(command);
     command_kind(command)
 }
 

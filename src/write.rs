@@ -31,6 +31,19 @@
 //! of a temporary, and its rename, happen under the same lock the handler
 //! takes, so the handler never misses a temporary nor removes one that a
 //! rename is using.
+//!
+//! The `--fix` loop is expected to look like this (install the handler only
+//! for runs that write: once it is installed, SIGTERM no longer kills the
+//! process by itself, so a loop that never looks at [`interrupted`] would
+//! ignore it):
+//! ```text
+//! install_interrupt_handler()?;
+//! for file in files {
+//!     if interrupted() { break; }
+//!     write_atomic(&file.path, &file.bytes_read, &fixed)?;   // report errors, go on
+//! }
+//! if interrupted() { exit(130) }
+//! ```
 
 use std::fs;
 use std::io::{self, Write};
@@ -185,6 +198,18 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Writ
     }
     if !may_write(&dir) {
         return Err(read_only_dir("permission denied".to_owned()));
+    }
+
+    if new == original {
+        // Nothing to change: leave the file (and its mtime) alone, but still
+        // say so if it is no longer what was read.
+        return match fs::read(&target) {
+            Ok(now) if now == original => Ok(()),
+            Ok(_) => Err(WriteError::Changed {
+                path: path.to_path_buf(),
+            }),
+            Err(e) => Err(io_err("cannot re-read the file")(e)),
+        };
     }
 
     // Declared before the temporary so it is dropped after it: the file is

@@ -245,3 +245,38 @@ fn duplicate_key_is_an_error() {
     );
     assert_eq!(e.line, Some(2), "{e}");
 }
+
+#[test]
+fn first_problem_in_file_order_is_reported() {
+    let e = err("/p/nixdeps.toml", "zzz = 1\naaa = 2\n");
+    assert_eq!(e.key.as_deref(), Some("zzz"), "{e}");
+    assert_eq!(e.line, Some(1));
+}
+
+#[test]
+fn errors_inside_a_table_point_into_it() {
+    let e = err(
+        "/p/nixdeps.toml",
+        "keep = []\n\n[mapping]\nok = \"fine\"\nyaml = 3\n",
+    );
+    assert_eq!(e.line, Some(5), "{e}");
+    assert!(
+        e.to_string().starts_with("/p/nixdeps.toml:5:1: `mapping`:"),
+        "{e}"
+    );
+    let e = err(
+        "/p/pyproject.toml",
+        "[tool.nixdeps]\n[tool.nixdeps.per-file-ignores]\n\"a/*\" = [\"ND001\"]\n  \"b/*\" = [\"X\"]\n[tool.other]\n\"b/*\" = 1\n",
+    );
+    assert_eq!((e.line, e.column), (Some(4), Some(3)), "{e}");
+    assert!(
+        e.to_string()
+            .contains("`tool.nixdeps.per-file-ignores`: \"b/*\": \"X\" is not a rule code"),
+        "{e}"
+    );
+    let e = err(
+        "/p/nixdeps.toml",
+        "per-file-ignores = { \"a/*\" = [\"ND001\"], 'b/*' = [\"X\"] }\n",
+    );
+    assert_eq!((e.line, e.column), (Some(1), Some(41)), "{e}");
+}

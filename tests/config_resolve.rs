@@ -257,3 +257,54 @@ fn resolver_is_shared_across_threads() {
         }
     });
 }
+
+#[test]
+fn dot_and_dotdot_in_globs_are_normalised() {
+    let (_tmp, root) = tree();
+    write(
+        &root.join("proj/cfg/nixdeps.toml"),
+        "per-file-ignores = { \"./local/*.py\" = [\"ND001\"], \"../shared/*.py\" = [\"ND002\"] }\n",
+    );
+    let c = ConfigResolver::new(
+        ConfigSource::File(root.join("proj/cfg/nixdeps.toml")),
+        CliOverrides::default(),
+    )
+    .resolve(&root.join("x.py"))
+    .unwrap();
+    assert_eq!(
+        c.ignored_codes_for(&root.join("proj/cfg/local/a.py")),
+        vec!["ND001".to_string()]
+    );
+    assert_eq!(
+        c.ignored_codes_for(&root.join("proj/shared/a.py")),
+        vec!["ND002".to_string()]
+    );
+    assert!(c
+        .ignored_codes_for(&root.join("proj/cfg/shared/a.py"))
+        .is_empty());
+}
+
+#[test]
+fn resolver_as_the_discovery_exclusion_hook() {
+    let (_tmp, root) = tree();
+    let script = "#!/usr/bin/env nix-shell\n";
+    write(
+        &root.join("w/nixdeps.toml"),
+        "exclude = [\"vendor\", \"gen_*\"]\n",
+    );
+    write(&root.join("w/vendor/v"), script);
+    write(&root.join("w/src/gen_a"), script);
+    write(&root.join("w/src/b"), script);
+    // A deeper config that excludes nothing overrides the outer one.
+    write(&root.join("w/own/nixdeps.toml"), "");
+    write(&root.join("w/own/gen_c"), script);
+    let r = discover();
+    let hook = |p: &Path, d: bool| r.is_excluded(p, d);
+    let found = nixdeps::discover::discover(&[root.join("w")], &hook);
+    let names: Vec<_> = found
+        .files
+        .iter()
+        .map(|c| c.path.strip_prefix(root.join("w")).unwrap().to_path_buf())
+        .collect();
+    assert_eq!(names, [PathBuf::from("own/gen_c"), PathBuf::from("src/b")]);
+}

@@ -25,6 +25,8 @@ fn nix_shell_shebangs() {
         "\u{feff}#! /usr/bin/env nix-shell\r\n",
         "#!/usr/bin/env -S NIX_PATH=nixpkgs=x nix-shell",
         "#!/usr/bin/env -Snix-shell",
+        "#!/usr/bin/env -S \"nix-shell\" -i python3",
+        "#!/usr/bin/env -S 'nix-shell -i python3'",
         "#!/usr/bin/env nix-shell\n#!nix-shell -i python3\n",
     ] {
         assert!(is_nix_shell_shebang(line.as_bytes()), "{line:?}");

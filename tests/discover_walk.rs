@@ -228,7 +228,8 @@ fn as_non_root(test_name: &str, body: impl FnOnce()) {
     if std::env::var_os(ENV).is_some() {
         panic!("still root after dropping privileges");
     }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
+    let (_exe_dir, exe) = exe_for_nobody();
+    let out = std::process::Command::new(&exe)
         .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
         .env(ENV, "1")
         .current_dir("/")
@@ -260,7 +261,18 @@ fn unreadable_entries_are_errors_naming_them_and_the_walk_goes_on() {
             fs::set_permissions(r.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
             fs::set_permissions(r.join("secret"), fs::Permissions::from_mode(0o000)).unwrap();
             let d = discover(&[r.clone(), r.join("secret")], &exclude_nothing);
+            let explicit = discover(&[r.join("locked"), r.join("ok")], &exclude_nothing);
             fs::set_permissions(r.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+            assert_eq!(rel(&r, &explicit.files), ["ok"]);
+            assert_eq!(explicit.errors.len(), 1, "{:?}", explicit.errors);
+            assert_eq!(explicit.errors[0].path, r.join("locked"));
+            assert!(
+                explicit.errors[0]
+                    .to_string()
+                    .contains("locked: Permission denied"),
+                "{:?}",
+                explicit.errors
+            );
             assert_eq!(rel(&r, &d.files), ["ok"]);
             let paths: Vec<_> = d.errors.iter().map(|e| e.path.clone()).collect();
             // `secret` is found twice (walked and explicit): one error.
@@ -345,4 +357,50 @@ fn a_big_tree_is_complete_and_deterministic() {
     );
     assert_eq!(rel(&r, &a.files), expected);
     assert_eq!(a, b);
+}
+
+/// Measurement, not a check: `NIXDEPS_TREE_FILES=100000 cargo test --release
+/// --test discover_walk scale -- --ignored --nocapture`. One file in 30 is a
+/// script; the rest are plain files of 1 KiB.
+#[test]
+#[ignore]
+fn scale() {
+    let n: usize = std::env::var("NIXDEPS_TREE_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let (_t, r) = root();
+    let filler = vec![b'x'; 1024];
+    for i in 0..n {
+        let p = r.join(format!("d{:02}/e{}/f{i}", i % 100, i % 10));
+        if i % 30 == 0 {
+            put(&p, SCRIPT);
+        } else {
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, &filler).unwrap();
+        }
+    }
+    let start = std::time::Instant::now();
+    let d = discover(std::slice::from_ref(&r), &exclude_nothing);
+    let elapsed = start.elapsed();
+    assert_eq!(d.files.len(), n.div_ceil(30));
+    println!(
+        "{n} files, {} scripts: {:.3} s ({:.0} files/s)",
+        d.files.len(),
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64()
+    );
+}
+
+/// A copy of this test binary that user `nobody` can execute, wherever the
+/// checkout lives (CI's folder may not be traversable by other users).
+#[cfg(unix)]
+fn exe_for_nobody() -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = dir.path().join("test-binary");
+    fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, exe)
 }

@@ -219,7 +219,8 @@ fn permission_refusals_as_a_plain_user() {
     set_mode(&d.join("open/roots"), 0o644);
     fs::write(d.join("open/mine"), OLD).unwrap();
     std::os::unix::fs::chown(d.join("open/mine"), Some(65534), Some(65534)).unwrap();
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
+    let (_exe_dir, exe) = exe_for_nobody();
+    let out = std::process::Command::new(&exe)
         .args([
             "permission_refusals_as_a_plain_user",
             "--exact",
@@ -243,4 +244,38 @@ fn permission_refusals_as_a_plain_user() {
     assert_eq!(fs::read(d.join("open/mine")).unwrap(), NEW);
     assert_eq!(fs::metadata(d.join("open/mine")).unwrap().uid(), 65534);
     assert!(temporaries(&d.join("open")).is_empty() && temporaries(&d.join("locked")).is_empty());
+}
+
+#[test]
+fn unchanged_content_is_not_rewritten() {
+    let (_t, d) = dir();
+    let f = d.join("same");
+    fs::write(&f, OLD).unwrap();
+    let before = fs::metadata(&f).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write_atomic(&f, OLD, OLD).unwrap();
+    let after = fs::metadata(&f).unwrap();
+    assert_eq!(before.ino(), after.ino(), "not replaced");
+    assert_eq!(before.mtime_nsec(), after.mtime_nsec());
+    fs::write(&f, b"edited").unwrap();
+    let e = write_atomic(&f, OLD, OLD).unwrap_err();
+    assert!(matches!(e, WriteError::Changed { .. }), "{e:?}");
+    // A real change does replace the inode (atomic rename).
+    fs::write(&f, OLD).unwrap();
+    let before = fs::metadata(&f).unwrap();
+    write_atomic(&f, OLD, NEW).unwrap();
+    assert_ne!(before.ino(), fs::metadata(&f).unwrap().ino());
+}
+
+/// A copy of this test binary that user `nobody` can execute, wherever the
+/// checkout lives (CI's folder may not be traversable by other users).
+#[cfg(unix)]
+fn exe_for_nobody() -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = dir.path().join("test-binary");
+    fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, exe)
 }

@@ -6,7 +6,7 @@
 //! finding's ordinal among identical ones in the file, but not its line, so
 //! that editing lines above does not make it look new.
 
-use super::{portable_path, span_positions, FileResult};
+use super::{needed_text, portable_path, span_positions, FileResult};
 use crate::diagnostic::Severity;
 use crate::span::LineIndex;
 use serde::Serialize;
@@ -43,11 +43,16 @@ struct Issue<'a> {
 pub(super) fn render(results: &[FileResult], out: &mut dyn Write) -> io::Result<()> {
     let mut issues = Vec::new();
     for r in results {
-        let index = LineIndex::new(&r.text);
+        // Clean files (most of a run) cost no line scan.
+        if r.diagnostics.is_empty() {
+            continue;
+        }
+        let text = needed_text(r);
+        let index = LineIndex::new(text);
         let path = portable_path(&r.path);
         let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
         for d in &r.diagnostics {
-            let (start, end) = span_positions(&r.text, &index, d.span);
+            let (start, end) = span_positions(text, &index, d.span);
             let ordinal = seen.entry((d.code, d.message.as_str())).or_insert(0);
             let fp = fingerprint(&path, d.code, &d.message, *ordinal);
             *ordinal += 1;

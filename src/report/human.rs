@@ -12,8 +12,8 @@
 //! ```
 
 use super::{
-    clamp_span, has_safe_fix, one_line, plural, span_positions, statistics, visible, FileResult,
-    RenderOptions, Summary,
+    clamp_span, has_safe_fix, needed_text, one_line, plural, span_positions, statistics, visible,
+    FileResult, RenderOptions, Summary,
 };
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::span::{LineIndex, Span};
@@ -66,9 +66,14 @@ pub(super) fn render(
         write_statistics(results, &pal, out)?;
     } else {
         for r in results {
-            let index = LineIndex::new(&r.text);
+            // Clean files (most of a run) cost no line scan.
+            if r.diagnostics.is_empty() {
+                continue;
+            }
+            let text = needed_text(r);
+            let index = LineIndex::new(text);
             for d in &r.diagnostics {
-                write_diagnostic(r, &index, d, &pal, out)?;
+                write_diagnostic(r, text, &index, d, &pal, out)?;
                 writeln!(out)?;
             }
         }
@@ -90,12 +95,13 @@ pub(super) fn render_statistics(
 
 fn write_diagnostic(
     r: &FileResult,
+    text: &str,
     index: &LineIndex,
     d: &Diagnostic,
     pal: &Palette,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (start, _) = span_positions(&r.text, index, d.span);
+    let (start, _) = span_positions(text, index, d.span);
     let sev = Palette::severity(d.severity);
     let fixable = if has_safe_fix(d) {
         format!(
@@ -114,9 +120,9 @@ fn write_diagnostic(
         pal.paint(sev.bold(), d.code),
         one_line(&d.message),
     )?;
-    write_snippet(&r.text, index, d.span, sev.bold(), pal, out)?;
+    write_snippet(text, index, d.span, sev.bold(), pal, out)?;
     if let Some(fix) = &d.fix {
-        let width = gutter_width(&r.text, index, d.span);
+        let width = gutter_width(text, index, d.span);
         let note = match fix.applicability {
             Applicability::Safe => "",
             Applicability::Unsafe => " (unsafe fix)",

@@ -150,6 +150,31 @@ pub fn has_safe_fix(d: &Diagnostic) -> bool {
         .is_some_and(|f| f.applicability == Applicability::Safe)
 }
 
+/// The part of a file's text that its diagnostics and fixes point into: up to
+/// the end of the line holding the furthest offset. Line-indexing only this
+/// prefix keeps rendering proportional to the header, where most findings
+/// are, instead of to the whole script.
+pub(crate) fn needed_text(r: &FileResult) -> &str {
+    let furthest = r
+        .diagnostics
+        .iter()
+        .flat_map(|d| {
+            let edits = d.fix.iter().flat_map(|f| &f.edits).map(|e| e.span);
+            std::iter::once(d.span).chain(edits)
+        })
+        .map(|s| s.start.max(s.end))
+        .max()
+        .unwrap_or(0)
+        .min(r.text.len());
+    let bytes = r.text.as_bytes();
+    let end = bytes[furthest..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(r.text.len(), |i| furthest + i + 1);
+    // `end` is just past a '\n' or the end of the text: a char boundary.
+    r.text.get(..end).unwrap_or(&r.text)
+}
+
 /// Start and end (exclusive) positions of a span, robust to spans that are
 /// out of range, reversed, or not on character boundaries (a bug elsewhere
 /// must not make a renderer panic).
@@ -269,6 +294,43 @@ mod tests {
         assert_eq!(clamp_span(t, Span::new(2, 1)), Span::new(1, 1));
         assert_eq!(clamp_span(t, Span::new(0, 99)), Span::new(0, 6));
         assert_eq!(clamp_span(t, Span::new(4, 4)), Span::new(3, 3));
+    }
+
+    #[test]
+    fn prefix_positions_equal_full_text_positions() {
+        use crate::diagnostic::Severity;
+        for text in ["aé\r\nb\n\ncd", "x\r\n\r\ny", "", "\n", "日本\n語"] {
+            let full = LineIndex::new(text);
+            for a in 0..=text.len() + 1 {
+                for b in 0..=text.len() + 1 {
+                    let r = FileResult {
+                        path: "p".into(),
+                        text: text.into(),
+                        diagnostics: vec![Diagnostic {
+                            code: "ND101",
+                            name: "syntax-error",
+                            severity: Severity::Error,
+                            message: String::new(),
+                            span: Span::new(a, b),
+                            fix: None,
+                            module: None,
+                            attribute: None,
+                        }],
+                        fixed: 0,
+                    };
+                    let pre = needed_text(&r);
+                    assert!(text.starts_with(pre));
+                    let idx = LineIndex::new(pre);
+                    assert_eq!(
+                        span_positions(pre, &idx, Span::new(a, b)),
+                        span_positions(text, &full, Span::new(a, b)),
+                        "{text:?} {a} {b}"
+                    );
+                    let l = idx.line_of(clamp_span(pre, Span::new(a, b)).end);
+                    assert_eq!(idx.line_span(pre, l), full.line_span(text, l));
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,592 @@
+#!/usr/bin/env python3
+"""Build nixdeps' embedded package database (data/*.tsv) from the shared
+research tables plus the project's own extension tables in data/extra/.
+
+    python3 scripts/gen-data.py /path/to/shared/data
+
+Python 3.11 standard library only. Deterministic: the output depends only on
+the input files (every table is written sorted, nothing depends on time,
+locale, hash seed or the machine), so re-running it on the same inputs
+reproduces the committed files byte for byte. The binary never reads the
+shared folder; it embeds what this script writes.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "data")
+EXTRA = os.path.join(DATA, "extra")
+
+# Versions the stdlib table covers, oldest first; the last one is "newest".
+VERSIONS = ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
+CURRENT = {"3.13", "3.14"}
+
+
+def die(msg: str) -> None:
+    sys.stderr.write(f"gen-data: {msg}\n")
+    sys.exit(1)
+
+
+def read_tsv(path: str, columns: list[str]) -> list[dict[str, str]]:
+    """Read a TSV with a header; `#` lines are comments (extension tables only)."""
+    rows = []
+    with open(path, encoding="utf-8", newline="") as f:
+        lines = f.read().split("\n")
+    header = None
+    for n, line in enumerate(lines, 1):
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if header is None:
+            header = fields
+            if header[: len(columns)] != columns:
+                die(f"{path}: header {header} does not start with {columns}")
+            continue
+        if len(fields) != len(header):
+            die(f"{path}:{n}: {len(fields)} fields, header has {len(header)}")
+        rows.append(dict(zip(header, fields)))
+    if header is None:
+        die(f"{path}: empty")
+    return rows
+
+
+def pep503(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def write(name: str, text: str) -> None:
+    with open(os.path.join(DATA, name), "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def tsv(header: list[str], rows: list[list[str]]) -> str:
+    for r in rows:
+        for field in r:
+            if "\t" in field or "\n" in field:
+                die(f"field with tab/newline: {field!r}")
+    return "\n".join("\t".join(r) for r in [header] + rows) + "\n"
+
+
+def main() -> None:
+    if len(sys.argv) != 2:
+        die("usage: gen-data.py SHARED_DATA_DIR")
+    shared = sys.argv[1]
+
+    def S(name: str) -> str:
+        return os.path.join(shared, name)
+
+    def X(name: str) -> str:
+        return os.path.join(EXTRA, name)
+
+    # ---------------------------------------------------------------- stdlib
+    std_rows = read_tsv(S("python-stdlib.tsv"), ["module", "versions"])
+    stdlib = {r["module"]: r["versions"].split(",") for r in std_rows}
+    std_changes = []
+    for r in read_tsv(X("stdlib.tsv"), ["module", "versions", "source"]):
+        vs = r["versions"].split(",")
+        for v in vs:
+            if v not in VERSIONS:
+                die(f"stdlib.tsv: bad version {v} for {r['module']}")
+        old = ",".join(stdlib.get(r["module"], [])) or "(absent)"
+        stdlib[r["module"]] = vs
+        std_changes.append((r["module"], old, r["versions"], r["source"]))
+    write(
+        "python-stdlib.tsv",
+        tsv(["module", "versions"], [[m, ",".join(stdlib[m])] for m in sorted(stdlib)]),
+    )
+    stdlib_any = set(stdlib)
+    stdlib_current = {m for m, vs in stdlib.items() if CURRENT & set(vs)}
+
+    # ------------------------------------------------------------ attributes
+    attr_rows = read_tsv(S("nixpkgs-python-attrs.tsv"), ["attr", "dir"])
+    attrs = sorted({r["attr"] for r in attr_rows})
+    attr_set = set(attrs)
+    write("attrs.txt", "\n".join(attrs) + "\n")
+
+    # -------------------------------------------------------------- variants
+    # Versioned or build variants of one package (django_4, numpy_2,
+    # torch-bin, tensorflowWithCuda) provide the same modules as the base.
+    dir_of = {r["attr"]: r["dir"] for r in attr_rows}
+    variant_re = re.compile(r"^(_[0-9_]+|[0-9]+|-bin|-build|-no-triton|-mpi|With[A-Z]\w*|Without[A-Z]\w*)$")
+
+    def top_dir(a: str) -> str:
+        return dir_of.get(a, "").split("/")[0]
+
+    variants = {}
+    for a in attrs:
+        if a.startswith(("mypy-boto3-", "types-aiobotocore-")):
+            continue  # service names such as inspector2 are not versions
+        for b in (a[:i] for i in range(len(a) - 1, 0, -1)):
+            if b in attr_set and variant_re.match(a[len(b):]) and top_dir(a) and top_dir(a) == top_dir(b):
+                variants[a] = b
+                break
+    write("variants.tsv", tsv(["attr", "base"], [[a, variants[a]] for a in sorted(variants)]))
+
+    # --------------------------------------------------------------- aliases
+    alias_rows = read_tsv(S("nixpkgs-python-aliases.tsv"), ["old_attr", "new_attr", "note"])
+    aliases = {r["old_attr"]: (r["new_attr"], r["note"]) for r in alias_rows}
+    write(
+        "aliases.tsv",
+        tsv(
+            ["old_attr", "new_attr", "note"],
+            [[o, aliases[o][0], aliases[o][1]] for o in sorted(aliases)],
+        ),
+    )
+
+    def follow(name: str) -> tuple[str | None, str]:
+        """Current attribute for `name` (None when removed), and why."""
+        seen = set()
+        cur = name
+        while cur not in attr_set and cur in aliases and cur not in seen:
+            seen.add(cur)
+            new, _note = aliases[cur]
+            if not new or new.startswith("pkgs."):
+                return None, f"alias {cur}: {aliases[cur][1]}"
+            cur = new
+        if cur == name:
+            return name, ""
+        return cur, f"alias {name} -> {cur}"
+
+    # ------------------------------------------------------------ namespaces
+    ns_rows = read_tsv(X("namespaces.tsv"), ["namespace", "kind", "source"])
+    namespaces = {}
+    for r in ns_rows:
+        if r["kind"] not in ("pure", "owned"):
+            die(f"namespaces.tsv: kind {r['kind']}")
+        namespaces[r["namespace"]] = r["kind"]
+    write(
+        "namespaces.tsv",
+        tsv(["namespace", "kind"], [[n, namespaces[n]] for n in sorted(namespaces)]),
+    )
+
+    # --------------------------------------------------------- import names
+    # module -> attr -> set of source tags
+    mapping: dict[str, dict[str, set[str]]] = collections.defaultdict(dict)
+    shared_rows = read_tsv(
+        S("import-names.tsv"), ["import_name", "nixpkgs_attr", "pypi_name", "source"]
+    )
+    drops = {
+        (r["import_name"], r["attr"]): r["reason"]
+        for r in read_tsv(X("drop-modules.tsv"), ["import_name", "attr", "reason"])
+    }
+    used_drops = set()
+    dropped_stdlib = []
+    dropped_ns = []
+    dropped_listed = []
+    renamed_targets = []
+    tag_of = {
+        "nixpkgs-pythonImportsCheck": ["nixpkgs"],
+        "pipreqs-mapping": ["pipreqs"],
+        "both": ["nixpkgs", "pipreqs"],
+    }
+    counts_in = collections.Counter(r["source"] for r in shared_rows)
+    for r in shared_rows:
+        mod, attr, src = r["import_name"], r["nixpkgs_attr"], r["source"]
+        top = mod.split(".")[0]
+        if top in stdlib_any:
+            dropped_stdlib.append((mod, attr, src))
+            continue
+        if namespaces.get(mod) == "pure":
+            dropped_ns.append((mod, attr, src))
+            continue
+        for key in ((mod, attr), (mod, "*")):
+            if key in drops:
+                used_drops.add(key)
+                dropped_listed.append((mod, attr, src, drops[key]))
+                break
+        else:
+            cur, why = follow(attr)
+            if cur is None:
+                die(f"import-names: {mod} -> {attr} is removed ({why})")
+            if cur != attr:
+                renamed_targets.append((mod, attr, cur))
+            for t in tag_of[src]:
+                mapping[mod].setdefault(cur, set()).add(t)
+    for key in sorted(set(drops) - used_drops):
+        die(f"drop-modules.tsv: row {key} matches nothing")
+
+    project_rows = read_tsv(X("modules.tsv"), ["import_name", "attr", "source"])
+    project_new = 0
+    project_confirm = 0
+    project_not_in_snapshot = []
+    for r in project_rows:
+        mod, attr = r["import_name"], r["attr"]
+        if not r["source"].strip():
+            die(f"modules.tsv: {mod} has no source")
+        if mod.split(".")[0] in stdlib_current:
+            die(f"modules.tsv: {mod} is a current standard-library name")
+        if namespaces.get(mod) == "pure":
+            die(f"modules.tsv: {mod} is a pure namespace")
+        if attr not in attr_set:
+            project_not_in_snapshot.append((mod, attr))
+        if attr in mapping.get(mod, {}):
+            project_confirm += 1
+        else:
+            project_new += 1
+        mapping[mod].setdefault(attr, set()).add("project")
+
+    prefer = {}
+    for r in read_tsv(X("prefer.tsv"), ["import_name", "attr", "reason"]):
+        prefer[r["import_name"]] = (r["attr"], r["reason"])
+
+    def srank(tags: set[str]) -> int:
+        # Evidence from nixpkgs' own import checks outranks the others.
+        return 0 if "nixpkgs" in tags else (1 if "project" in tags else 2)
+
+    # A sub-module row whose attributes are a subset of its nearest mapped
+    # (non-namespace) ancestor's adds nothing but bias: nixpkgs' pygame-ce
+    # checks pygame.sprite, which would make `import pygame.sprite` pick the
+    # fork while `import pygame` picks pygame. Drop such rows.
+    redundant = []
+    for mod in sorted(mapping):
+        parts = mod.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            p = ".".join(parts[:i])
+            if p in mapping and p not in namespaces:
+                if set(mapping[mod]) <= set(mapping[p]):
+                    redundant.append((mod, p))
+                break
+    for mod, _ in redundant:
+        del mapping[mod]
+
+    module_rows = []
+    multi = []
+    for mod in sorted(mapping):
+        cands = mapping[mod]
+        if len(cands) > 1:
+            if mod not in prefer:
+                die(f"{mod} has several attributes {sorted(cands)}: add a prefer.tsv row")
+            p = prefer[mod][0]
+            if p not in cands:
+                die(f"prefer.tsv: {mod} -> {p} is not among {sorted(cands)}")
+            rest = sorted((a for a in cands if a != p), key=lambda a: (srank(cands[a]), a))
+            order = [p] + rest
+            multi.append((mod, order, prefer[mod][1]))
+        else:
+            if mod in prefer:
+                die(f"prefer.tsv: {mod} has only one attribute")
+            order = list(cands)
+        module_rows.append(
+            [mod, ",".join(order), ",".join("+".join(sorted(cands[a])) for a in order)]
+        )
+    for mod in sorted(prefer):
+        if mod not in mapping:
+            die(f"prefer.tsv: {mod} is not mapped")
+    write("modules.tsv", tsv(["module", "attrs", "sources"], module_rows))
+
+    # ------------------------------------------------------------------ deps
+    dep_names = {
+        r["old"]: (r["new"], r["reason"])
+        for r in read_tsv(X("dep-names.tsv"), ["old", "new", "reason"])
+    }
+    dep_rows = read_tsv(
+        S("nixpkgs-python-deps.tsv"), ["attr", "propagates", "optional", "commit", "note"]
+    )
+    renames_seen = collections.Counter()
+    dropped_dep_names = collections.Counter()
+
+    def norm_dep(name: str) -> str | None:
+        if name in dep_names:
+            new, _ = dep_names[name]
+            renames_seen[(name, new or "(dropped)")] += 1
+            if not new:
+                dropped_dep_names[name] += 1
+            return new or None
+        if name in attr_set:
+            return name
+        cur, why = follow(name)
+        if cur is None:
+            dropped_dep_names[name] += 1
+            renames_seen[(name, "(dropped: " + why + ")")] += 1
+            return None
+        if cur != name:
+            renames_seen[(name, cur)] += 1
+        return cur
+
+    def norm_list(names: list[str]) -> list[str]:
+        out = []
+        for n in names:
+            m = norm_dep(n)
+            if m and m not in out:
+                out.append(m)
+        return out
+
+    deps: dict[str, tuple[list[str], str]] = {}
+    for r in dep_rows:
+        a, _ = follow(r["attr"])
+        a = a or r["attr"]
+        props = [p for p in r["propagates"].split(",") if p]
+        deps[a] = (norm_list(props), "nixpkgs:" + r["commit"][:12])
+    shared_dep_attrs = set(deps)
+
+    dep_changes = []
+    dep_added = 0
+    noop = []
+    for r in read_tsv(X("deps.tsv"), ["attr", "propagates", "source", "change"]):
+        a = r["attr"]
+        if not r["source"].strip():
+            die(f"deps.tsv: {a} has no source")
+        new = norm_list([p for p in r["propagates"].split(",") if p])
+        if a in deps:
+            old = deps[a][0]
+            if old == new:
+                noop.append(a)
+                continue
+            dep_changes.append((a, ",".join(old) or "(none)", ",".join(new) or "(none)", r["change"]))
+        else:
+            dep_added += 1
+        deps[a] = (new, "project")
+    if noop:
+        die(f"deps.tsv: rows that change nothing: {noop}")
+    deps_not_in_snapshot = sorted(
+        {d for ds, _ in deps.values() for d in ds if d not in attr_set}
+        | {a for a in deps if a not in attr_set}
+    )
+    write(
+        "deps.tsv",
+        tsv(["attr", "propagates", "source"], [[a, ",".join(deps[a][0]), deps[a][1]] for a in sorted(deps)]),
+    )
+
+    # -------------------------------------------------------------- unmapped
+    unmapped = read_tsv(X("unmapped.tsv"), ["module", "note", "source"])
+    for r in unmapped:
+        if r["module"] in mapping:
+            die(f"unmapped.tsv: {r['module']} is mapped")
+    write(
+        "unmapped.tsv",
+        tsv(["module", "note"], [[r["module"], r["note"]] for r in sorted(unmapped, key=lambda r: r["module"])]),
+    )
+
+    # ----------------------------------------------------------------- stubs
+    stub_over = {
+        r["attr"]: (r["target"], r["source"])
+        for r in read_tsv(X("stubs.tsv"), ["attr", "target", "source"])
+    }
+    stubs = {}
+    for a in attrs:
+        target = None
+        if a in stub_over:
+            target = stub_over[a][0]
+        elif a.startswith("types-aiobotocore"):
+            target = "aiobotocore"
+        elif a.startswith("mypy-boto3-") or a == "mypy-boto3":
+            target = "boto3"
+        elif a.startswith("types-"):
+            target = a[len("types-"):]
+        elif a.endswith("-stubs"):
+            target = a[: -len("-stubs")]
+        if target is None:
+            continue
+        cur, _ = follow(target)
+        if cur is None or cur not in attr_set:
+            continue
+        stubs[a] = cur
+    for a in stub_over:
+        if a not in stubs:
+            die(f"stubs.tsv: {a} -> {stub_over[a][0]} did not resolve")
+    write("stubs.tsv", tsv(["attr", "target"], [[a, stubs[a]] for a in sorted(stubs)]))
+
+    # ------------------------------------------------------------- licences
+    write(
+        "LICENSE-nixpkgs.txt",
+        "The nixpkgs-derived tables in this folder (attrs.txt, aliases.tsv, deps.tsv,\n"
+        "and the rows of modules.tsv tagged `nixpkgs`) are facts taken from NixOS/nixpkgs,\n"
+        "which is distributed under the following licence (its COPYING file):\n\n"
+        "Copyright (c) 2003-2024 Eelco Dolstra and the Nixpkgs/NixOS contributors\n\n"
+        "Permission is hereby granted, free of charge, to any person obtaining\n"
+        "a copy of this software and associated documentation files (the\n"
+        '"Software"), to deal in the Software without restriction, including\n'
+        "without limitation the rights to use, copy, modify, merge, publish,\n"
+        "distribute, sublicense, and/or sell copies of the Software, and to\n"
+        "permit persons to whom the Software is furnished to do so, subject to\n"
+        "the following conditions:\n\n"
+        "The above copyright notice and this permission notice shall be\n"
+        "included in all copies or substantial portions of the Software.\n\n"
+        'THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND,\n'
+        "EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF\n"
+        "MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND\n"
+        "NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE\n"
+        "LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION\n"
+        "OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION\n"
+        "WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n",
+    )
+    with open(os.path.join(EXTRA, "licenses", "Apache-2.0.txt"), encoding="utf-8") as f:
+        apache = f.read()
+    write(
+        "LICENSE-pipreqs.txt",
+        "The rows of modules.tsv tagged `pipreqs` are a factual extract (import name to\n"
+        "PyPI distribution) of the file pipreqs/mapping of bndr/pipreqs, commit\n"
+        "48dbafd39003b9de177b8d314795e45797555850, Copyright the pipreqs authors,\n"
+        "licensed under the Apache License, Version 2.0, reproduced below.\n"
+        "Changes: distribution names were PEP 503-normalised and matched to nixpkgs\n"
+        "attributes; standard-library and namespace rows were dropped (see SOURCES.md).\n\n"
+        + apache,
+    )
+
+    # --------------------------------------------------------------- report
+    tag_counts = collections.Counter()
+    for mod, cands in mapping.items():
+        for a, tags in cands.items():
+            for t in tags:
+                tag_counts[t] += 1
+    pairs = sum(len(c) for c in mapping.values())
+    closure_sizes = {}
+
+    def closure(a: str) -> set[str]:
+        seen, todo = set(), list(deps.get(a, ([], ""))[0])
+        while todo:
+            d = todo.pop()
+            if d in seen or d == a:
+                continue
+            seen.add(d)
+            todo.extend(deps.get(d, ([], ""))[0])
+        return seen
+
+    for a in deps:
+        closure_sizes[a] = len(closure(a))
+
+    L = []
+    L.append("# Provenance of nixdeps' embedded package database\n")
+    L.append(
+        "Generated by `python3 scripts/gen-data.py SHARED_DATA_DIR` from the shared\n"
+        "research tables (described in that folder's SOURCES.md) and the project's own\n"
+        "extension tables in `data/extra/`. Do not edit the generated files by hand:\n"
+        "edit `data/extra/*.tsv` (every row names its source) and re-run the generator.\n"
+        "The generator is deterministic (sorted output, no time or machine input): the\n"
+        "same inputs give byte-identical files. The binary embeds these files with\n"
+        "`include_str!` and never reads the shared folder.\n"
+    )
+    L.append("## Files\n")
+    L.append("| file | rows | from |\n|---|---|---|")
+    L.append(f"| `attrs.txt` | {len(attrs)} | nixpkgs `pkgs/top-level/python-packages.nix` at `0000a5db7fe4407131daf88e1485ad5476ab8bba` (mid-2024) |")
+    L.append(f"| `aliases.tsv` | {len(aliases)} | nixpkgs `pkgs/top-level/python-aliases.nix` at `000b58721fef0d1cf693a6f2f4fa442b66fbe2bb` |")
+    L.append(f"| `modules.tsv` | {len(module_rows)} modules, {pairs} module→attribute pairs | shared `import-names.tsv` (nixpkgs pythonImportsCheck + pipreqs) and `extra/modules.tsv` |")
+    L.append(f"| `deps.tsv` | {len(deps)} | shared `nixpkgs-python-deps.tsv` ({len(shared_dep_attrs)} rows, 150 commits 2018–2026) refreshed/extended by `extra/deps.tsv` |")
+    L.append(f"| `namespaces.tsv` | {len(namespaces)} | `extra/namespaces.tsv` |")
+    L.append(f"| `stubs.tsv` | {len(stubs)} | attrs named `types-X`, `X-stubs`, `mypy-boto3-*`, `types-aiobotocore-*`, plus `extra/stubs.tsv` |")
+    L.append(f"| `unmapped.tsv` | {len(unmapped)} | `extra/unmapped.tsv`: import names known to have no attribute, with the reason |")
+    L.append(f"| `variants.tsv` | {len(variants)} | attrs named base+`_N`/`N`/`-bin`/`-build`/`With…` built from the base's directory in python-packages.nix (they provide the base's modules) |")
+    L.append(f"| `python-stdlib.tsv` | {len(stdlib)} | shared `python-stdlib.tsv` refined by `extra/stdlib.tsv` |")
+    L.append("| `LICENSE-nixpkgs.txt`, `LICENSE-pipreqs.txt` | | licence notices (nixpkgs MIT, pipreqs Apache-2.0) |\n")
+
+    L.append("## modules.tsv\n")
+    L.append(
+        "Columns: `module` (possibly dotted), `attrs` (preferred first, then the\n"
+        "alternatives), `sources` (per attribute, `+`-joined tags: `nixpkgs` =\n"
+        "pythonImportsCheck or test-phase import in the package's nixpkgs file,\n"
+        "`pipreqs` = pipreqs' mapping, `project` = `extra/modules.tsv`).\n"
+    )
+    L.append("Shared input rows by source: " + ", ".join(f"{k} {counts_in[k]}" for k in sorted(counts_in)) + ".\n")
+    L.append(
+        "Module→attribute pairs in the output by evidence tag (a pair can carry several): "
+        + ", ".join(f"{k} {tag_counts[k]}" for k in sorted(tag_counts))
+        + f". Project rows: {len(project_rows)} ({project_new} new pairs, {project_confirm} confirming a shared pair).\n"
+    )
+    L.append(f"### Dropped shared rows: standard-library names ({len(dropped_stdlib)})\n")
+    L.append("Standard-library names are filtered before any mapping, so these never fire:\n")
+    for m, a, s in dropped_stdlib:
+        L.append(f"* `{m}` → `{a}` ({s})")
+    L.append(f"\n### Dropped shared rows: pure namespace roots ({len(dropped_ns)})\n")
+    L.append(
+        "A namespace root (`google`, `azure`, …) is shared by many distributions, so\n"
+        "mapping it to one of them is wrong; resolution goes through the dotted name.\n"
+    )
+    for m, a, s in dropped_ns:
+        L.append(f"* `{m}` → `{a}` ({s})")
+    L.append(f"\n### Dropped shared rows: listed in extra/drop-modules.tsv ({len(dropped_listed)})\n")
+    for m, a, s, why in dropped_listed:
+        L.append(f"* `{m}` → `{a}` ({s}): {why}")
+    L.append(f"\n### Sub-module rows folded into their parent ({len(redundant)})\n")
+    L.append("Same attributes as the nearest mapped parent (or a subset of them), so the parent row decides:\n")
+    L.append(", ".join(f"`{m}`" for m, _ in redundant) + "\n")
+    L.append(f"\n### Shared targets renamed through aliases ({len(renamed_targets)})\n")
+    for m, a, c in renamed_targets:
+        L.append(f"* `{m}`: `{a}` → `{c}`")
+    if not renamed_targets:
+        L.append("None.")
+    L.append(f"\n### Project rows whose attribute is not in the mid-2024 snapshot ({len(project_not_in_snapshot)})\n")
+    for m, a in project_not_in_snapshot:
+        L.append(f"* `{m}` → `{a}`")
+    if not project_not_in_snapshot:
+        L.append("None.")
+    shadow = [
+        (m, r[1].split(",")[0], pep503(m))
+        for m, r in ((r[0], r) for r in module_rows)
+        if "." not in m and pep503(m) in attr_set and pep503(m) not in r[1].split(",")
+    ]
+    L.append(f"\n### Mapped modules whose PEP 503 name is a different attribute ({len(shadow)})\n")
+    L.append("Reviewed: that attribute does not ship the module (or is a meta package), so the row stands:\n")
+    L.append(", ".join(f"`{m}` → `{a}` (not `{p}`)" for m, a, p in shadow) + "\n")
+    L.append(f"\n### Modules with several attributes: preference ({len(multi)})\n")
+    L.append("From `extra/prefer.tsv`; the first attribute is chosen, the others are reported as alternatives.\n")
+    for m, order, why in multi:
+        L.append(f"* `{m}`: **{order[0]}** over {', '.join(order[1:])}: {why}")
+
+    L.append("\n## deps.tsv (propagated Python dependencies)\n")
+    L.append(
+        "Columns: `attr`, `propagates` (direct, comma-separated, current attribute\n"
+        "names), `source` (`nixpkgs:COMMIT` for a shared row kept as read, `project`\n"
+        "for a row refreshed or added by `extra/deps.tsv`). The closure over\n"
+        "`propagates` is what `python3.withPackages` puts next to a package. Only\n"
+        "unconditional entries for CPython on Linux are listed. A missing row means\n"
+        "\"unknown\", not \"no dependencies\".\n"
+    )
+    n_shared_kept = sum(1 for a in deps if deps[a][1] != "project")
+    L.append(
+        f"Rows: {len(deps)} — {n_shared_kept} shared rows kept as read (names normalised), "
+        f"{len(dep_changes)} shared rows refreshed, {dep_added} rows added by the project.\n"
+    )
+    L.append("### Names normalised in the shared rows\n")
+    for (o, n), c in sorted(renames_seen.items()):
+        why = dep_names.get(o, ("", "nixpkgs alias"))[1]
+        L.append(f"* `{o}` → `{n}` ({c}×): {why}")
+    L.append(f"\n### Shared rows refreshed ({len(dep_changes)})\n")
+    L.append("Each replaces the whole row; the reason (and the source) is in `extra/deps.tsv`.\n")
+    L.append("| attr | before | after | why |\n|---|---|---|---|")
+    for a, o, n, why in sorted(dep_changes):
+        L.append(f"| {a} | {o} | {n} | {why} |")
+    L.append(f"\n### Names not in the mid-2024 attribute snapshot ({len(deps_not_in_snapshot)})\n")
+    L.append("Newer than the snapshot, or built inside another package's file; kept so closures stay right.\n")
+    L.append(", ".join(f"`{d}`" for d in deps_not_in_snapshot) + "\n")
+    big = sorted(closure_sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    L.append("Largest closures: " + ", ".join(f"{a} ({n})" for a, n in big) + ".\n")
+
+    L.append("## python-stdlib.tsv\n")
+    L.append(
+        "Kept in the shared format (`module\\tversions`). The shared table's 3.14 column\n"
+        "was estimated; these rows were changed (`extra/stdlib.tsv`). Python 3.14\n"
+        "removed no top-level module (the PEP 594 removals happened in 3.13).\n"
+    )
+    L.append("| module | before | after | source |\n|---|---|---|---|")
+    for m, o, n, s in std_changes:
+        L.append(f"| `{m}` | {o} | {n} | {s} |")
+    L.append("\n## namespaces.tsv\n")
+    L.append(
+        "`pure`: the root itself belongs to no distribution (never resolves on its own).\n"
+        "`owned`: one distribution ships the root, others ship sub-packages. Under a\n"
+        "namespace, an unknown dotted module `a.b` also resolves to the attribute named\n"
+        "`pep503(a.b)` (`google.cloud.vision` → `google-cloud-vision`).\n"
+    )
+    L.append(", ".join(f"`{n}` ({namespaces[n]})" for n in sorted(namespaces)) + "\n")
+    L.append("## Licences\n")
+    L.append(
+        "nixpkgs is MIT (`LICENSE-nixpkgs.txt`); pipreqs is Apache-2.0\n"
+        "(`LICENSE-pipreqs.txt`, with the notice of what was changed). The project's\n"
+        "extension rows are the project's own, stated from public nixpkgs files and PyPI\n"
+        "project metadata named in each row's `source`.\n"
+    )
+    write("SOURCES.md", "\n".join(L) + "\n")
+    print(
+        f"modules {len(module_rows)} (pairs {pairs}), attrs {len(attrs)}, aliases {len(aliases)}, "
+        f"deps {len(deps)} ({len(dep_changes)} refreshed, {dep_added} added), stubs {len(stubs)}, "
+        f"stdlib {len(stdlib)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
