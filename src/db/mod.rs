@@ -693,13 +693,6 @@ impl Database {
         self.unmapped.get(top)
     }
 
-    /// For a typing-stub package (`types-requests`, `requests-stubs`), the
-    /// attribute it provides types for.
-    pub fn stub_target(&self, attr: &str) -> Option<String> {
-        let _ = attr;
-        None
-    }
-
     /// The date of the nixpkgs snapshot the attribute set was read from.
     pub fn snapshot(&self) -> &'static str {
         "2024-06"
