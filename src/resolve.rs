@@ -134,8 +134,18 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
-/// Does declared attribute `attr` provide the module of `need`?
+/// Does declared attribute `attr` provide the module of `need`? A renamed
+/// attribute provides what its new name does.
 pub fn provides(db: &Database, attr: &str, need: &Needed) -> bool {
+    match db.canonical(attr) {
+        Some(current) if current != attr => {
+            provides_as(db, &current, need) || provides_as(db, attr, need)
+        }
+        _ => provides_as(db, attr, need),
+    }
+}
+
+fn provides_as(db: &Database, attr: &str, need: &Needed) -> bool {
     if let Resolution::Resolved {
         attr: a,
         alternatives,

@@ -46,10 +46,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if ctx.matching.used[i] || ctx.keep.iter().any(|k| k == &d.attr) {
             continue;
         }
-        // A duplicate is ND005's business; an unknown name ND006's.
+        // A duplicate is ND005's business; an unknown or removed name ND006's.
         if ctx.header.declarations[..i]
             .iter()
             .any(|e| e.attr == d.attr)
+            || ctx.db.canonical(&d.attr).is_none()
         {
             continue;
         }

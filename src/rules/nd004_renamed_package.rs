@@ -34,7 +34,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             AliasTarget::Renamed(new) => out.push(ctx.finding(
                 &RULE,
                 d.span,
-                format!("{} was renamed to {new} in nixpkgs ({})", d.attr, alias.note),
+                format!(
+                    "{} was renamed to {new} in nixpkgs ({})",
+                    d.attr,
+                    alias.note.strip_prefix("renamed ").unwrap_or(&alias.note).trim_matches(['(', ')'])
+                ),
                 None,
                 Some(&d.attr),
                 Some((

@@ -33,7 +33,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 let mut f = ctx.finding(
                     &RULE,
                     d.span,
-                    format!("{} was removed from nixpkgs: {}", d.attr, alias.note),
+                    format!(
+                        "{} was removed from nixpkgs: {}",
+                        d.attr,
+                        alias.note.strip_prefix("removed: ").unwrap_or(&alias.note)
+                    ),
                     None,
                     Some(&d.attr),
                     None,

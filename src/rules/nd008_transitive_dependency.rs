@@ -30,13 +30,16 @@ this is a warning, not a pass.
 Declares the package explicitly (`ps.urllib3`)."#,
 };
 
-/// The first declared attribute that propagates `attr`, if any.
-pub fn propagator(ctx: &Ctx, attr: &str) -> Option<String> {
-    ctx.header
+/// The chain from the first declared attribute that propagates `attr` to
+/// `attr` (`["requests", "urllib3"]`), if any.
+pub fn propagator(ctx: &Ctx, attr: &str) -> Option<Vec<String>> {
+    let declared: Vec<&str> = ctx
+        .header
         .declarations
         .iter()
-        .find(|d| ctx.db.propagated(&d.attr).iter().any(|p| p == attr))
-        .map(|d| d.attr.clone())
+        .map(|d| d.attr.as_str())
+        .collect();
+    ctx.db.propagated_by(&declared, attr)
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -52,8 +55,14 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let Some(attr) = n.resolved_attr() else {
             continue;
         };
-        let Some(via) = propagator(ctx, attr) else {
+        let Some(chain) = propagator(ctx, attr) else {
             continue;
+        };
+        let via = chain.first().cloned().unwrap_or_default();
+        let through = if chain.len() > 2 {
+            format!(" (through {})", chain[1..chain.len() - 1].join(" → "))
+        } else {
+            String::new()
         };
         if !seen.insert(attr.to_owned()) {
             continue;
@@ -63,7 +72,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             &RULE,
             n.span,
             format!(
-                "\"{}\" {} and is provided only because {via} propagates {attr}; declare {shown} explicitly",
+                "\"{}\" {} and is provided only because {via} propagates {attr}{through}; declare {shown} explicitly",
                 n.module,
                 where_imported(ctx, n)
             ),

@@ -32,7 +32,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         out.push(ctx.finding(
             &RULE,
             l.span,
-            format!("nix-shell ignores this line: {}", l.reason),
+            format!("this looks like a nix-shell header line, but {}", l.reason),
             None,
             None,
             None,
