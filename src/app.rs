@@ -516,12 +516,10 @@ fn imports_command(
         .or(version_arg(version)?)
         .unwrap_or(check::DEFAULT_PYTHON);
     let lines = crate::span::LineIndex::new(text);
-    let extracted = crate::imports::extract(text);
-    let needed = crate::resolve::needed_from_imports(
-        &lines,
-        &extracted.imports,
+    let (needed, _) = crate::resolve::needed(
+        Some(script),
+        text,
         version,
-        script.parent(),
         crate::db::Database::get(),
         &Default::default(),
     );

@@ -103,22 +103,13 @@ fn analyse(
 ) -> Option<Analysis> {
     let header = header::parse(text)?;
     let lines = LineIndex::new(text);
-    let is_python = header.interpreter.as_ref().is_some_and(|i| i.is_python);
-    let extracted = if is_python {
-        imports::extract(text)
-    } else {
-        imports::Extracted::default()
-    };
     let version = header.python_version().unwrap_or(settings.python_version);
-    let script_dir = script.and_then(Path::parent);
-    let needed = resolve::needed_from_imports(
-        &lines,
-        &extracted.imports,
-        version,
-        script_dir,
-        db,
-        &settings.resolve,
-    );
+    // Other interpreters get ND011 only: their imports are not ours to read.
+    let (needed, syntax_errors) = if header.is_python() {
+        resolve::needed(script, text, version, db, &settings.resolve)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let matching = resolve::match_declarations(db, &header, &needed);
     let ctx = rules::Ctx {
         text,
@@ -126,12 +117,12 @@ fn analyse(
         header: &header,
         needed: &needed,
         matching: &matching,
-        syntax_errors: &extracted.errors,
+        syntax_errors: &syntax_errors,
         version,
         db,
         keep: &settings.keep,
     };
-    let file_suppressed = file_suppressions(text);
+    let file_suppressed = imports::file_suppressions(text);
     let mut findings: Vec<Finding> = rules::check(&ctx)
         .into_iter()
         .filter(|f| {
@@ -154,42 +145,6 @@ fn analyse(
         ))
     });
     Some(Analysis { header, findings })
-}
-
-/// Codes suppressed for the whole file by a `# nixdeps: ignore[…]` comment
-/// line in the leading comment block (`*` for a bare `# nixdeps: ignore`).
-pub fn file_suppressions(text: &str) -> Vec<String> {
-    let mut codes = Vec::new();
-    for line in text.lines() {
-        let t = line.trim();
-        if !t.starts_with('#') {
-            if t.is_empty() {
-                continue;
-            }
-            break;
-        }
-        let body = t.trim_start_matches('#').trim();
-        let Some(rest) = body.strip_prefix("nixdeps:") else {
-            continue;
-        };
-        let rest = rest.trim();
-        let Some(rest) = rest.strip_prefix("ignore") else {
-            continue;
-        };
-        match rest
-            .trim()
-            .strip_prefix('[')
-            .and_then(|r| r.split_once(']'))
-        {
-            Some((list, _)) => codes.extend(
-                list.split(',')
-                    .map(|c| c.trim().to_owned())
-                    .filter(|c| !c.is_empty()),
-            ),
-            None => codes.push("*".to_owned()),
-        }
-    }
-    codes
 }
 
 fn applicable_intents(findings: &[Finding], unsafe_too: bool) -> Vec<&Intent> {
@@ -311,12 +266,5 @@ mod tests {
         assert!(!s.enabled("ND002"));
         assert!(!s.enabled("ND100"));
         assert!(Selection::default().enabled("ND100"));
-    }
-
-    #[test]
-    fn file_suppression_comment() {
-        let t = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p python3\n# nixdeps: ignore[ND002, ND003]\nimport x\n# nixdeps: ignore\n";
-        assert_eq!(file_suppressions(t), vec!["ND002", "ND003"]);
-        assert_eq!(file_suppressions("# nixdeps: ignore\n"), vec!["*"]);
     }
 }

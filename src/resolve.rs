@@ -3,7 +3,7 @@
 
 use crate::db::{Database, Resolution};
 use crate::header::{Header, PyVersion};
-use crate::imports::{Class, Context, Import};
+use crate::imports::{Class, Context};
 use crate::span::Span;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -79,41 +79,65 @@ pub fn resolve_module(db: &Database, settings: &ResolveSettings, module: &str) -
     db.resolve(module)
 }
 
-/// Build the needed-imports list from the imports of the script itself.
-pub fn needed_from_imports(
-    text_lines: &crate::span::LineIndex,
-    imports: &[Import],
-    version: PyVersion,
-    script_dir: Option<&Path>,
+/// Resolve `from module import names…`: `module.name` first, so that
+/// `from google.cloud import storage` finds google-cloud-storage.
+pub fn resolve_from(
     db: &Database,
     settings: &ResolveSettings,
-) -> Vec<Needed> {
-    imports
+    module: &str,
+    names: &[String],
+) -> Resolution {
+    for name in names {
+        let dotted = format!("{module}.{name}");
+        if settings.mapping.contains_key(&dotted) {
+            return resolve_module(db, settings, &dotted);
+        }
+    }
+    let plain = resolve_module(db, settings, module);
+    if let Resolution::Resolved { source, .. } = &plain {
+        if source == "configuration" {
+            return plain;
+        }
+    }
+    names
         .iter()
-        .map(|imp| {
-            let class = crate::imports::classify(
-                imp.top_level(),
-                version,
-                script_dir,
-                &settings.first_party,
-            );
-            let resolution = if class == Class::ThirdParty {
-                resolve_module(db, settings, &imp.module)
+        .map(|n| db.resolve_from(module, n))
+        .find(|r| matches!(r, Resolution::Resolved { .. }))
+        .unwrap_or(plain)
+}
+
+/// Everything the script needs: its imports and those of the first-party
+/// modules it imports, classified for `version` and resolved.
+pub fn needed(
+    script: Option<&Path>,
+    text: &str,
+    version: PyVersion,
+    db: &Database,
+    settings: &ResolveSettings,
+) -> (Vec<Needed>, Vec<crate::imports::SyntaxError>) {
+    let analysis = crate::imports::analyze(script, text, version, &settings.first_party);
+    let needed = analysis
+        .imports
+        .into_iter()
+        .map(|n| {
+            let resolution = if n.class == Class::ThirdParty {
+                resolve_from(db, settings, &n.import.module, &n.names)
             } else {
                 Resolution::Unresolved
             };
             Needed {
-                module: imp.module.clone(),
-                span: imp.span,
-                context: imp.context,
-                class,
-                via: None,
-                line: text_lines.line_of(imp.span.start) + 1,
-                suppressed: imp.suppressed.clone(),
+                module: n.import.module,
+                span: n.via.unwrap_or(n.import.span),
+                context: n.import.context,
+                class: n.class,
+                via: n.file,
+                line: n.line,
+                suppressed: n.import.suppressed,
                 resolution,
             }
         })
-        .collect()
+        .collect();
+    (needed, analysis.errors)
 }
 
 /// PEP 503 normalisation: lower case, runs of `-_.` → `-`.

@@ -353,3 +353,100 @@ fn crlf_spans_exclude_the_carriage_return() {
     .unwrap();
     assert_eq!(out, "#!/usr/bin/env nix-shell\r\n#! nix-shell -p \"python3.withPackages (ps: [ ps.a ])\"\r\nimport a\r\n");
 }
+
+#[test]
+fn double_blank_after_nix_shell_is_flagged_for_2_8() {
+    let h = parse(&script(&["#!nix-shell  -i python3 -p python3Packages.a"]));
+    assert_eq!(names(&h), ["a"]);
+    assert_eq!(h.words[0].text, "-i");
+    assert!(h.ignored_lines[0].reason.contains("empty first word"));
+}
+
+#[test]
+fn env_split_string_flake_shebang() {
+    let t =
+        "#!/usr/bin/env -S nix shell nixpkgs#python3Packages.rich --command python3\nimport rich\n";
+    let h = parse(t);
+    assert_eq!(h.kind, header::HeaderKind::Flake);
+    assert_eq!(names(&h), ["rich"]);
+    assert!(h.is_python());
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["click"], &[])).unwrap();
+    assert_eq!(out, "#!/usr/bin/env -S nix shell nixpkgs#python3Packages.click nixpkgs#python3Packages.rich --command python3\nimport rich\n");
+}
+
+#[test]
+fn nd010_addition_goes_under_the_shebang_not_into_a_docstring() {
+    let t = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3\n\"\"\"Usage.\n#!nix-shell --pure\n\"\"\"\nimport a\n";
+    let h = parse(t);
+    assert_eq!(h.lines.len(), 2);
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["a"], &[])).unwrap();
+    assert_eq!(out, "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.a ])\"\n\"\"\"Usage.\n#!nix-shell --pure\n\"\"\"\nimport a\n");
+    // Only header lines in a docstring: a new line under the shebang.
+    let t = "#!/usr/bin/env nix-shell\n\"\"\"\n#!nix-shell -i python3\n\"\"\"\nimport a\n";
+    let h = parse(t);
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["a"], &[])).unwrap();
+    assert_eq!(out, "#!/usr/bin/env nix-shell\n#! nix-shell -p \"python3.withPackages (ps: [ ps.a ])\"\n\"\"\"\n#!nix-shell -i python3\n\"\"\"\nimport a\n");
+}
+
+#[test]
+fn flake_expr_forms() {
+    let t = "#!/usr/bin/env nix\n#! nix shell --impure --expr ``(import <nixpkgs> { }).python312.withPackages (ps: [ ps.requests ps.rich ])``\n#! nix -c python3\nimport requests\n";
+    let h = parse(t);
+    assert_eq!(names(&h), ["requests", "rich"]);
+    assert_eq!(
+        h.python_version(),
+        Some(PyVersion {
+            major: 3,
+            minor: 12
+        })
+    );
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["click"], &["rich"])).unwrap();
+    assert!(
+        out.contains("withPackages (ps: [ ps.click ps.requests ])``"),
+        "{out}"
+    );
+    // A flake expression without withPackages that names Python: not understood.
+    let t = "#!/usr/bin/env nix\n#! nix shell --expr ``with import <nixpkgs> { }; python3.buildEnv.override { }``\n#! nix -c python3\n";
+    let h = parse(t);
+    assert!(h.declarations.is_empty());
+    assert_eq!(h.unsupported.len(), 1);
+}
+
+#[test]
+fn glued_values() {
+    let h = parse(&script(&[
+        "#!nix-shell -j4 -I/opt/pkgs -p python3Packages.a -i python3",
+    ]));
+    assert!(h.unsupported.is_empty(), "{:?}", h.unsupported);
+    assert_eq!(h.include_paths, ["/opt/pkgs"]);
+    assert!(h.is_python());
+    let h = parse(&script(&[
+        "#!nix-shell -Inixpkgs=../pkgs -p python3Packages.a -i python3",
+    ]));
+    // Nix reads `-I -n -i -x -p -k -g -s =../pkgs`: reported, and `-i` is `-x`.
+    assert!(h.unsupported[0].reason.contains("bundled"));
+    assert!(!h.is_python() || h.interpreter.as_ref().unwrap().program == "python3");
+}
+
+#[test]
+fn a_repeat_is_removed_by_index_and_the_first_kept() {
+    let t = script(&[
+        r#"#!nix-shell -i python3 -p "python3.withPackages (ps: with ps; [ rich click rich ])""#,
+    ]);
+    let h = parse(&t);
+    assert_eq!(names(&h), ["rich", "click", "rich"]);
+    let req = EditRequest {
+        remove: vec![2],
+        ..Default::default()
+    };
+    let out = edit::apply(&t, &h, &req).unwrap();
+    assert!(out.contains("with ps; [ rich click ])"), "{out}");
+    let req = EditRequest {
+        remove: vec![0],
+        add: vec!["rich".into()],
+        ..Default::default()
+    };
+    // The other `rich` stays, so adding it again does nothing.
+    let out = edit::apply(&t, &h, &req).unwrap();
+    assert!(out.contains("with ps; [ click rich ])"), "{out}");
+}

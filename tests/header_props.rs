@@ -255,3 +255,94 @@ proptest! {
         }
     }
 }
+
+/// Fragments that header lines are made of, glued at random.
+const FRAGMENTS: &[&str] = &[
+    "#!nix-shell ",
+    "#! nix-shell ",
+    "#!nix-shell\t",
+    "# !nix-shell ",
+    "  #!nix-shell ",
+    "#! nix ",
+    "-i ",
+    "python3 ",
+    "-p ",
+    "--packages ",
+    "-I ",
+    "--arg ",
+    "--argstr ",
+    "--run ",
+    "-c ",
+    "--command ",
+    "--expr ",
+    "shell ",
+    "nixpkgs#python3Packages.x ",
+    "\"",
+    "'",
+    "\\",
+    "``",
+    "`",
+    "python3.withPackages",
+    "(ps: ",
+    "with ps; ",
+    "[ ",
+    "] ",
+    "++ ",
+    "ps.a ",
+    "b ",
+    ")",
+    "(",
+    "# c",
+    "/* c */ ",
+    "python311Packages.y ",
+    "python3.pkgs.z ",
+    "é ",
+    "\n",
+    "\r\n",
+    " ",
+    "{ }",
+    ";",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Any text: parsing never panics, spans are in range and on character
+    /// boundaries, and planning an edit either fails cleanly or verifies.
+    #[test]
+    fn arbitrary_headers_never_panic(
+        flake in any::<bool>(),
+        parts in prop::collection::vec(prop::sample::select(FRAGMENTS), 0..40),
+        add in prop::sample::subsequence(POOL, 0..3),
+    ) {
+        let mut text = String::from(if flake { "#!/usr/bin/env nix\n" } else { "#!/usr/bin/env nix-shell\n" });
+        for p in parts {
+            text.push_str(p);
+        }
+        text.push_str("\nimport os\n");
+        let Some(h) = header::parse(&text) else {
+            return Err(TestCaseError::fail("the shebang was not recognised"));
+        };
+        let ok = |s: nixdeps::span::Span| s.start <= s.end && s.end <= text.len()
+            && text.is_char_boundary(s.start) && text.is_char_boundary(s.end);
+        for w in &h.words {
+            prop_assert!(ok(w.span));
+            prop_assert_eq!(w.offsets.len(), w.text.len());
+            prop_assert!(w.offsets.iter().all(|&o| o < text.len()));
+        }
+        for d in &h.declarations {
+            prop_assert!(ok(d.span) && ok(d.element));
+            prop_assert_eq!(&text[d.span.start..d.span.end], d.attr.as_str());
+        }
+        for u in &h.unsupported {
+            prop_assert!(ok(u.span));
+        }
+        let _ = nixdeps::header::json::model(&text, &h);
+        let remove: Vec<&str> = h.declarations.iter().take(1).map(|d| d.attr.as_str()).collect();
+        let req = edit::request_by_name(&h, &add, &remove);
+        if let Ok(edits) = edit::plan(&text, &h, &req) {
+            let out = nixdeps::diagnostic::apply_edits(&text, &edits).expect("no overlap");
+            prop_assert!(out.ends_with("\nimport os\n"));
+        }
+    }
+}

@@ -267,3 +267,76 @@ fn run_text_sees_sibling_modules_and_reports_dotted_misses() {
         run.stderr
     );
 }
+
+/// Issue 2's fixture forms as Nix 2.8 really reads them: the set withPackages received, or
+/// `None` when 2.8 does not get as far as evaluating (see nix-oracle.md §4).
+#[test]
+fn issue_two_forms_under_real_nix() {
+    let Some(nix) = nix::oracle() else { return };
+    // (header lines, the set Nix sees or None when 2.8 fails, the Python version)
+    type Case = (
+        &'static str,
+        Option<&'static [&'static str]>,
+        Option<&'static str>,
+    );
+    let cases: &[Case] = &[
+        (
+            "#!nix-shell -i python3 -p \"python3.withPackages(ps: [ ps.numpy ps.requests ])\"\n",
+            Some(&["numpy", "requests"]),
+            Some("3.13"),
+        ),
+        (
+            "#!nix-shell -i python3 -p python3 python3.pkgs.requests nix.out\n",
+            Some(&["requests"]),
+            Some("3.13"),
+        ),
+        (
+            "#!nix-shell -i python3.11 -p python311 python311Packages.asyncinotify\n",
+            Some(&["asyncinotify"]),
+            Some("3.11"),
+        ),
+        (
+            "#!nix-shell -i python3 -p \"(python3.withPackages (ps: with ps; [ vdf xdg ]))\"\n",
+            Some(&["vdf", "xdg"]),
+            Some("3.13"),
+        ),
+        (
+            "#!nix-shell -i python3\n#!nix-shell -p \"python3.withPackages(ps: [ ps.attrs ])\"\n\
+             #!nix-shell -p \"python3.pkgs.callPackage (fetchFromGitHub {owner = \\\"a\\\"; repo = \\\"b\\\"; \
+             rev = \\\"c\\\"; sha256 = \\\"d\\\"; }) { }\"\n",
+            Some(&["<callPackage>", "attrs"]),
+            Some("3.13"),
+        ),
+        // 2.8 treats single quotes as ordinary characters: `'python312.withPackages(ps:` is a word.
+        ("#! nix-shell -i python3 -p 'python312.withPackages(ps: with ps; [ numpy toolz ])'\n", None, None),
+        // `-p` with no words: an empty buildInputs, still a valid shell.
+        ("#! nix-shell -i python3 -p\n", Some(&[]), Some("3.13")),
+    ];
+    for (header, want, version) in cases {
+        let text = format!("#!/usr/bin/env nix-shell\n{header}print('ran')\n");
+        let run = nix.run_text("form.py", &text, &[], &[]);
+        match want {
+            Some(want) => {
+                let eval = run
+                    .eval
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{header}: {}", run.stderr));
+                assert_eq!(nix::python_attrs(&eval.inputs), set(want), "{header}");
+                assert_eq!(run.stdout.trim(), "ran", "{header}: {}", run.stderr);
+                if !want.is_empty() {
+                    assert_eq!(
+                        nix::python_versions(&eval.inputs)
+                            .into_iter()
+                            .collect::<Vec<_>>(),
+                        [version.unwrap_or_default()],
+                        "{header}"
+                    );
+                }
+            }
+            None => assert!(
+                run.eval.is_none() && !run.success(),
+                "{header}: 2.8 should fail"
+            ),
+        }
+    }
+}

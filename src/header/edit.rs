@@ -372,13 +372,15 @@ fn add(
     if !h.pythons.is_empty() || h.kind == HeaderKind::Flake || !h.nix_files.is_empty() {
         return Err(EditError::NoPlace);
     }
-    // 4. No Python at all (ND010): a new -p word on the last header line.
+    // 4. No Python at all (ND010): a new -p word on the last header line of
+    // the comment block under the shebang (not one in a docstring further
+    // down, which nix-shell reads too).
     let mut content = String::from(" ");
     if !h.packages_mode {
         content.push_str("-p ");
     }
     content.push_str(&with_packages(&default_interp(h), &names));
-    match h.lines.last() {
+    match last_block_line(text, h) {
         Some(l) => {
             let end = super::words::chomp(text, l.span).end;
             ops.insert(end, &content);
@@ -393,6 +395,22 @@ fn add(
         }
     }
     Ok(())
+}
+
+/// The last header line of the block of `#` lines right under the shebang.
+fn last_block_line<'h>(text: &str, h: &'h Header) -> Option<&'h super::HeaderLine> {
+    let index = LineIndex::new(text);
+    let mut best = h.lines.iter().find(|l| l.line == 0);
+    for n in 1..index.line_count() {
+        let span = index.line_span(text, n);
+        if !text[span.start..span.end].starts_with('#') {
+            break;
+        }
+        if let Some(l) = h.lines.iter().find(|l| l.line == n) {
+            best = Some(l);
+        }
+    }
+    best
 }
 
 fn is_sorted(h: &Header, decls: &[usize]) -> bool {

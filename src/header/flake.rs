@@ -47,7 +47,7 @@ pub fn flake_lines(text: &str) -> (Vec<FlakeLine>, Vec<IgnoredLine>) {
             (false, Some(_)) => ignored.push(IgnoredLine {
                 line,
                 span,
-                reason: "nix reads `#! nix` lines only in the block of comment lines right after the shebang".into(),
+                reason: "not in the block of comment lines right after the shebang (the only `#! nix` lines read)".into(),
             }),
             (_, None) => {
                 if let Some(reason) = super::words::looks_like_header(s, b"nix") {

@@ -1,6 +1,7 @@
 //! The header model as JSON, for `nixdeps header SCRIPT` and for tests.
 //! Field names are stable; spans are `{start: {row, column}, end: {row,
-//! column}, bytes: [start, end]}` (1-based rows, columns in characters).
+//! column}, bytes: [start, end]}` (1-based rows, columns in characters);
+//! `line` fields are 1-based too (the Rust model counts lines from 0).
 
 use super::{Header, PythonRef};
 use crate::span::{LineIndex, Span};
@@ -93,5 +94,6 @@ pub fn model(text: &str, header: &Header) -> Value {
         "args": header.args,
         "run": header.run,
         "nix_files": header.nix_files,
+        "package_words": header.package_words,
     })
 }

@@ -233,6 +233,9 @@ pub struct Header {
     pub run: Option<String>,
     /// Nix files named instead of packages (`#!nix-shell shell.nix`).
     pub nix_files: Vec<String>,
+    /// Indices into [`Header::words`] of the package expressions (`-p`
+    /// words), in order: what nix-shell pastes into `buildInputs`.
+    pub package_words: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -189,12 +189,13 @@ pub fn package_word(h: &mut Header, wi: usize) {
         }
     }
     if let Expr::Select(s) = &e {
-        if let Some(d) = set_select(&mut ctx, s) {
+        if let Some(d) = set_select(s) {
             let (prefix, attr, attr_r, interp, interp_r) = d;
             let python = ctx.python_ref(&interp, interp_r);
             let attr_span = ctx.span(attr_r);
-            add_word_decl(
-                &mut ctx,
+            push_word_decl(
+                ctx.h,
+                wi,
                 WordDecl {
                     prefix,
                     attr,
@@ -226,7 +227,7 @@ pub fn package_word(h: &mut Header, wi: usize) {
 /// interpreter, interpreter range).
 type SetSelect = (String, String, (usize, usize), String, (usize, usize));
 
-fn set_select(ctx: &mut Ctx, s: &ast::Select) -> Option<SetSelect> {
+fn set_select(s: &ast::Select) -> Option<SetSelect> {
     let base = s.expr()?;
     let base_name = ident_name(&base)?;
     let base_r = range(base.syntax());
@@ -255,7 +256,6 @@ fn set_select(ctx: &mut Ctx, s: &ast::Select) -> Option<SetSelect> {
             }
         }
     }
-    let _ = ctx;
     None
 }
 
@@ -271,10 +271,6 @@ pub(crate) struct WordDecl {
 
 /// Add a word-style (or installable) declaration to the group of words with
 /// the same prefix.
-fn add_word_decl(ctx: &mut Ctx, d: WordDecl) {
-    push_word_decl(ctx.h, ctx.wi, d);
-}
-
 pub(crate) fn push_word_decl(h: &mut Header, wi: usize, d: WordDecl) {
     let list = match h
         .lists

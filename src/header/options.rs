@@ -6,7 +6,7 @@ use super::words::{shell_lines, split_shell, Shebang};
 use super::{
     nix, version_of, Header, HeaderKind, HeaderLine, Interpreter, NixArg, Unsupported, Word,
 };
-use crate::span::{LineIndex, Span};
+use crate::span::Span;
 
 fn empty_header(kind: HeaderKind, shebang: &Shebang) -> Header {
     Header {
@@ -28,6 +28,7 @@ fn empty_header(kind: HeaderKind, shebang: &Shebang) -> Header {
         args: Vec::new(),
         run: None,
         nix_files: Vec::new(),
+        package_words: Vec::new(),
     }
 }
 
@@ -120,7 +121,6 @@ const NO_VALUE: &[&str] = &[
 /// Parse a nix-shell header.
 pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
     let mut h = empty_header(HeaderKind::NixShell, shebang);
-    let index = LineIndex::new(text);
     if let Some(inline) = shebang.inline {
         let (words, err) = split_shell(text, inline);
         h.lines.push(HeaderLine {
@@ -145,7 +145,6 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
             span: l.span,
         });
     }
-    let _ = index;
 
     // Tokens: (text, word index); bundled short options are expanded as
     // nix does (`-abc` → `-a -b -c`, `-j3` → `-j 3`).
@@ -173,12 +172,18 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
                     break;
                 }
             }
-            unsupported(
-                &mut h,
-                span,
-                &t,
-                "nix splits bundled short options: `-abc` means `-a -b -c`; write the option and its value as two words",
-            );
+            // `-j4` and `-I/path` work; `-ipython3` or `-Inixpkgs=…` do not:
+            // the letters after an option that takes a value become options.
+            if matches!(bytes[1], b'i' | b'I' | b'A' | b'o' | b'j')
+                && bytes[2].is_ascii_alphabetic()
+            {
+                unsupported(
+                    &mut h,
+                    span,
+                    &t,
+                    "nix splits bundled short options (`-ipython3` means `-i -p -y …`); write the option and its value as two words",
+                );
+            }
             toks.splice(i..=i, expanded);
             continue;
         }
@@ -239,9 +244,37 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
         }
         i += 1;
     }
+    // Words already seen to be plain other packages (`jq` on a hundred
+    // thousand lines) are not parsed again.
+    let mut plain: std::collections::HashSet<String> = std::collections::HashSet::new();
     for wi in positional {
         if h.packages_mode {
+            h.package_words.push(wi);
+            let w = &h.words[wi];
+            if plain.contains(&w.text) {
+                let other = super::OtherPackage {
+                    text: w.text.clone(),
+                    span: w.span,
+                };
+                h.others.push(other);
+                continue;
+            }
+            let before = (
+                h.declarations.len(),
+                h.pythons.len(),
+                h.unsupported.len(),
+                h.others.len(),
+            );
             nix::package_word(&mut h, wi);
+            let after = (
+                h.declarations.len(),
+                h.pythons.len(),
+                h.unsupported.len(),
+                h.others.len(),
+            );
+            if after == (before.0, before.1, before.2, before.3 + 1) {
+                plain.insert(h.words[wi].text.clone());
+            }
         } else {
             let w: &Word = &h.words[wi];
             let (span, text) = (w.span, w.text.clone());
@@ -390,11 +423,13 @@ pub fn parse_flake(text: &str, shebang: &Shebang) -> Header {
         i += 1;
     }
     h.packages_mode = !installables.is_empty() || !exprs.is_empty();
+    let with_expr = !exprs.is_empty();
     for wi in exprs {
         nix::expr_word(&mut h, wi);
     }
+    h.package_words = installables.clone();
     for wi in installables {
-        if h.words[wi].text.contains('#') || exprs_is_empty(&h) {
+        if h.words[wi].text.contains('#') || !with_expr {
             nix::installable(&mut h, wi);
         } else {
             // With --expr, installables are attribute paths into it.
@@ -404,8 +439,4 @@ pub fn parse_flake(text: &str, shebang: &Shebang) -> Header {
         }
     }
     h
-}
-
-fn exprs_is_empty(h: &Header) -> bool {
-    !h.words.iter().any(|w| w.text == "--expr")
 }

@@ -130,19 +130,20 @@ pub fn shell_lines(text: &str) -> (Vec<ShellLine>, Vec<IgnoredLine>) {
                 k += 1;
             }
             if k > after && k < s.len() {
-                if s[after] != b' ' || (k - after > 1) {
-                    let reason = if s[after] != b' ' {
-                        "Nix 2.8 ignores this line: it needs exactly one space after `nix-shell` (Nix ≥ 2.19 reads it)"
-                    } else {
-                        "Nix 2.8 reads an empty first word here (two blanks after `nix-shell`); Nix ≥ 2.19 does not"
-                    };
-                    if s[after] != b' ' {
-                        ignored.push(IgnoredLine {
-                            line,
-                            span,
-                            reason: reason.into(),
-                        });
-                    }
+                // Nix 2.8's pattern is `^#!\s*nix-shell (.*)$`: one space.
+                let reason = if s[after] != b' ' {
+                    Some("a tab after `nix-shell`: Nix 2.8 needs exactly one space (Nix ≥ 2.19 reads the line)")
+                } else if k - after > 1 {
+                    Some("two blanks after `nix-shell`: Nix 2.8 reads an empty first word (Nix ≥ 2.19 does not)")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    ignored.push(IgnoredLine {
+                        line,
+                        span,
+                        reason: reason.into(),
+                    });
                 }
                 lines.push(ShellLine {
                     line,
@@ -189,11 +190,11 @@ pub fn looks_like_header(s: &[u8], word: &[u8]) -> Option<&'static str> {
         return None;
     }
     Some(if lead > 0 {
-        "a blank before `#!`: nix reads only lines that start with `#!` in column 0"
+        "a blank before `#!` (only lines that start with `#!` in column 0 are read)"
     } else if sp1 > 0 {
-        "`# !` is not `#!`: nix ignores this line"
+        "`# !` is not `#!`"
     } else {
-        "nothing follows: nix reads no words from this line"
+        "no words follow"
     })
 }
 

@@ -5,13 +5,34 @@
 //! Stage contract (other stages rely on these names; extend, don't rename):
 //! - [`extract`]: decoded source → imports with context + syntax errors.
 //! - [`classify`]: a top-level module → [`Class`] for a Python version.
+//! - [`analyze`]: [`extract`] + [`classify`] + the first-party follow.
+//! - [`file_suppressions`]: whole-file `# nixdeps: ignore[…]` in the header block.
+//!
+//! What counts as an import (the same definition the stdlib `ast` comparison
+//! test, `tests/imports_stdlib_ast.rs`, applies to both sides): every
+//! `import a.b` alias and every `from a.b import …` with level 0 (absolute),
+//! wherever it is, except when the module is `__future__`. Dynamic imports
+//! (see [`context`]) are extra entries with `context.dynamic` set.
+
+mod analyze;
+mod classify;
+pub mod context;
+mod firstparty;
+mod python;
+pub mod stdlib;
+mod suppress;
+
+pub use analyze::{analyze, Analysis, FileProblem, Needed};
+pub use classify::classify;
+pub use firstparty::{first_party_path, module_files};
+pub use suppress::{file_suppressions, parse_ignore, ALL_CODES};
 
 use crate::header::PyVersion;
 use crate::span::Span;
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// How an import is guarded (DESIGN §3.2).
+/// How an import is guarded (DESIGN §3.2; exact rules in [`context`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Context {
     /// Inside `try` with a handler for ImportError-like exceptions.
@@ -22,21 +43,41 @@ pub struct Context {
     pub dynamic: bool,
 }
 
+impl Context {
+    /// Both guards apply: an import reached through a guarded import is guarded too.
+    pub fn union(self, other: Context) -> Context {
+        Context {
+            optional: self.optional || other.optional,
+            type_only: self.type_only || other.type_only,
+            dynamic: self.dynamic || other.dynamic,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Import {
     /// The full dotted module name: `google.protobuf.message`.
     pub module: String,
-    /// The bytes of the module name in the source.
+    /// The bytes of the module name in the source (for a dynamic import,
+    /// the string's content, or the whole literal when it has escapes).
     pub span: Span,
     pub context: Context,
-    /// Codes suppressed by a trailing `# nixdeps: ignore[…]` on the import's line
-    /// (empty vec with `all = true` means every code).
+    /// Codes suppressed by a trailing `# nixdeps: ignore[…]` comment on the
+    /// import's (last) line, upper-cased, as written. A bare
+    /// `# nixdeps: ignore` is `["*"]` ([`ALL_CODES`]): every code. Empty: none.
     pub suppressed: Vec<String>,
 }
 
 impl Import {
     pub fn top_level(&self) -> &str {
         self.module.split('.').next().unwrap_or(&self.module)
+    }
+
+    /// Whether a diagnostic with `code` on this import is suppressed.
+    pub fn is_suppressed(&self, code: &str) -> bool {
+        self.suppressed
+            .iter()
+            .any(|c| c == ALL_CODES || c.eq_ignore_ascii_case(code))
     }
 }
 
@@ -54,10 +95,67 @@ pub struct Extracted {
 }
 
 /// All imports of `text`, with their contexts, plus syntax errors. Relative
-/// and `__future__` imports are left out.
+/// and `__future__` imports are left out. Never panics; any nesting depth.
 pub fn extract(text: &str) -> Extracted {
-    let _ = text;
-    Extracted::default()
+    extract_full(text).extracted
+}
+
+/// A relative import (`from .x import a, b`), kept only to follow
+/// first-party packages; never a dependency itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Relative {
+    pub level: u32,
+    pub module: Option<String>,
+    pub names: Vec<String>,
+    pub span: Span,
+    pub context: Context,
+}
+
+/// [`extract`] plus what the first-party follow needs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Full {
+    pub extracted: Extracted,
+    /// Parallel to `extracted.imports`: the names of a `from m import a, b`
+    /// (they may be submodules of `m`), empty otherwise.
+    pub from_names: Vec<Vec<String>>,
+    pub relative: Vec<Relative>,
+}
+
+pub(crate) fn extract_full(text: &str) -> Full {
+    // Comments are only tokenised out when a suppression can be present.
+    let want_comments = text.contains("nixdeps:");
+    let found = python::parse(text, want_comments);
+    let line_ends = if want_comments {
+        suppress::Lines::new(text)
+    } else {
+        suppress::Lines::empty()
+    };
+    let mut imports = Vec::with_capacity(found.imports.len());
+    let mut from_names = Vec::with_capacity(found.imports.len());
+    for raw in found.imports {
+        let suppressed = if want_comments {
+            suppress::trailing(text, &line_ends, &found.comments, raw.stmt)
+        } else {
+            Vec::new()
+        };
+        imports.push(Import {
+            module: raw.module,
+            span: raw.span,
+            context: raw.context,
+            suppressed,
+        });
+        from_names.push(raw.names);
+    }
+    let errors = found
+        .errors
+        .into_iter()
+        .map(|(span, message)| SyntaxError { span, message })
+        .collect();
+    Full {
+        extracted: Extracted { imports, errors },
+        from_names,
+        relative: found.relative,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,17 +173,4 @@ pub enum Class {
         path: Option<PathBuf>,
     },
     ThirdParty,
-}
-
-/// Classify top-level module `top` for Python `version`, for a script in
-/// directory `script_dir` (`None` for stdin without a path), with the
-/// configuration's extra first-party names.
-pub fn classify(
-    top: &str,
-    version: PyVersion,
-    script_dir: Option<&std::path::Path>,
-    first_party: &[String],
-) -> Class {
-    let _ = (top, version, script_dir, first_party);
-    Class::ThirdParty
 }

@@ -1,0 +1,234 @@
+//! A script's imports, classified, with first-party modules followed
+//! transitively (DESIGN §3.3).
+
+use super::{classify, extract_full, firstparty, Class, Context, Import, SyntaxError};
+use crate::header::PyVersion;
+use crate::span::Span;
+use serde::Serialize;
+use std::collections::{HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+/// No script needs more; a bound keeps a huge sibling tree from stalling a check.
+const MAX_FOLLOWED_FILES: usize = 2000;
+
+/// Everything the script needs to import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// The script's own imports (source order), then those of the
+    /// first-party files the follow read (in the order it read them). Every
+    /// class is present, first-party included; rules filter by `class`.
+    pub imports: Vec<Needed>,
+    /// The script's syntax errors (ND101). Followed files' errors are in `problems`.
+    pub errors: Vec<SyntaxError>,
+    /// First-party source files read by the follow, each once.
+    pub followed: Vec<PathBuf>,
+    /// Followed files that could not be read or decoded (the follow stops
+    /// there) or that have syntax errors (their recovered imports still count).
+    pub problems: Vec<FileProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Needed {
+    /// `span` is in `file`. `context` is the effective one: the import's own
+    /// guards united with those of every import on the chain from the
+    /// script (a module reached through an optional import is optional).
+    /// `suppressed` likewise adds the script-side import's codes: ignoring
+    /// `import utils` ignores what `utils` drags in.
+    pub import: Import,
+    pub class: Class,
+    /// The file holding the import; `None` for the script itself.
+    pub file: Option<PathBuf>,
+    /// For an import in another file: the span, in the script, of the
+    /// script's import that led there (diagnostics point at it). `None` for
+    /// the script's own imports.
+    pub via: Option<Span>,
+    /// For `from a import b, c`: `["b", "c"]` (resolution looks at
+    /// `a.b` first: `from google.cloud import storage`). Empty for `import a`.
+    pub names: Vec<String>,
+    /// 1-based line of the import in `file` (or the script).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileProblem {
+    pub path: PathBuf,
+    /// The script's import that led to the file.
+    pub via: Span,
+    pub message: String,
+}
+
+/// One file waiting to be read, and how the script got there.
+struct Pending {
+    path: PathBuf,
+    via: Span,
+    context: Context,
+    suppressed: Vec<String>,
+}
+
+/// Analyse `text` (the decoded script at `script_path`, `None` for stdin):
+/// extract, classify for `version` with the configuration's `first_party`
+/// names, and follow first-party modules found next to the script.
+/// Absolute imports in followed files resolve against the script's
+/// directory (`sys.path[0]`); relative ones against their own package.
+pub fn analyze(
+    script_path: Option<&Path>,
+    text: &str,
+    version: PyVersion,
+    first_party: &[String],
+) -> Analysis {
+    let root: Option<PathBuf> = script_path.map(|p| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    });
+    let root = root.as_deref();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    if let Some(p) = script_path {
+        seen.insert(canonical(p));
+    }
+    let mut out = Analysis::default();
+    let mut queue: VecDeque<Pending> = VecDeque::new();
+
+    let full = extract_full(text);
+    out.errors = full.extracted.errors;
+    let lines = crate::span::LineIndex::new(text);
+    for (import, names) in full.extracted.imports.into_iter().zip(full.from_names) {
+        let class = classify(import.top_level(), version, root, first_party);
+        let import_start = import.span.start;
+        if let (Class::FirstParty { .. }, Some(root)) = (&class, root) {
+            for path in firstparty::module_files(root, &import.module, &names) {
+                queue.push_back(Pending {
+                    path,
+                    via: import.span,
+                    context: import.context,
+                    suppressed: import.suppressed.clone(),
+                });
+            }
+        }
+        out.imports.push(Needed {
+            import,
+            class,
+            file: None,
+            via: None,
+            names,
+            line: lines.line_of(import_start) + 1,
+        });
+    }
+
+    let Some(root) = root else { return out };
+    while let Some(p) = queue.pop_front() {
+        if !seen.insert(canonical(&p.path)) {
+            continue;
+        }
+        if out.followed.len() >= MAX_FOLLOWED_FILES {
+            out.problems.push(FileProblem {
+                path: p.path,
+                via: p.via,
+                message: format!("not followed: more than {MAX_FOLLOWED_FILES} first-party files"),
+            });
+            break;
+        }
+        let text = match std::fs::read(&p.path) {
+            Ok(bytes) => match crate::read::decode(&bytes) {
+                Ok(src) => src.text,
+                Err(e) => {
+                    out.problems.push(problem(&p, e.to_string()));
+                    continue;
+                }
+            },
+            Err(e) => {
+                out.problems.push(problem(&p, e.to_string()));
+                continue;
+            }
+        };
+        out.followed.push(p.path.clone());
+        let full = extract_full(&text);
+        if let Some(e) = full.extracted.errors.first() {
+            let line = text[..e.span.start.min(text.len())].matches('\n').count() + 1;
+            out.problems.push(problem(
+                &p,
+                format!("syntax error at line {line}: {}", e.message),
+            ));
+        }
+        let lines = crate::span::LineIndex::new(&text);
+        for (mut import, names) in full.extracted.imports.into_iter().zip(full.from_names) {
+            let line = lines.line_of(import.span.start) + 1;
+            import.context = import.context.union(p.context);
+            merge_codes(&mut import.suppressed, &p.suppressed);
+            let class = classify(import.top_level(), version, Some(root), first_party);
+            if let Class::FirstParty { .. } = class {
+                for path in firstparty::module_files(root, &import.module, &names) {
+                    queue.push_back(Pending {
+                        path,
+                        via: p.via,
+                        context: import.context,
+                        suppressed: import.suppressed.clone(),
+                    });
+                }
+            }
+            out.imports.push(Needed {
+                import,
+                class,
+                file: Some(p.path.clone()),
+                via: Some(p.via),
+                names,
+                line,
+            });
+        }
+        for rel in full.relative {
+            let Some(base) = relative_base(&p.path, rel.level, root) else {
+                continue;
+            };
+            let files = match &rel.module {
+                Some(m) => firstparty::module_files(&base, m, &rel.names),
+                None => rel
+                    .names
+                    .iter()
+                    .flat_map(|n| firstparty::module_files(&base, n, &[]))
+                    .collect(),
+            };
+            for path in files {
+                queue.push_back(Pending {
+                    path,
+                    via: p.via,
+                    context: rel.context.union(p.context),
+                    suppressed: p.suppressed.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn problem(p: &Pending, message: String) -> FileProblem {
+    FileProblem {
+        path: p.path.clone(),
+        via: p.via,
+        message,
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn merge_codes(into: &mut Vec<String>, from: &[String]) {
+    for c in from {
+        if !into.contains(c) {
+            into.push(c.clone());
+        }
+    }
+    if into.iter().any(|c| c == super::ALL_CODES) {
+        *into = vec![super::ALL_CODES.to_owned()];
+    }
+}
+
+/// The package directory a relative import of `level` in `file` starts
+/// from; `None` when it would climb out of the script's directory.
+fn relative_base(file: &Path, level: u32, root: &Path) -> Option<PathBuf> {
+    let mut base = file.parent()?.to_path_buf();
+    for _ in 1..level {
+        base = base.parent()?.to_path_buf();
+    }
+    let (cb, cr) = (canonical(&base), canonical(root));
+    (cb.starts_with(&cr) && cb != cr).then_some(base)
+}

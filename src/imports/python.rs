@@ -1,0 +1,412 @@
+//! The only module that touches the ruff crates (DESIGN §9): an upgrade of
+//! `ruff_python_parser` should only ever need changes here.
+//!
+//! It parses in recovering mode and walks the tree once, producing plain
+//! data ([`Found`]) that the rest of `imports` works with.
+
+use super::context::{self, CalleeKind};
+use super::{Context, Relative};
+use crate::span::Span;
+use ruff_python_ast::token::TokenKind;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt, StringFlags};
+use ruff_python_parser::parse_unchecked_source;
+use ruff_text_size::{Ranged, TextRange};
+
+/// One import as the walk found it, before suppression comments are applied.
+#[derive(Debug, Clone)]
+pub(crate) struct RawImport {
+    pub module: String,
+    pub span: Span,
+    /// The whole statement (or call), to find a trailing comment on its last line.
+    pub stmt: Span,
+    pub context: Context,
+    /// For `from m import a, b`: `a`, `b` (`*` left out).
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    pub imports: Vec<RawImport>,
+    pub errors: Vec<(Span, String)>,
+    /// Byte spans of every comment; only collected when asked for.
+    pub comments: Vec<Span>,
+    pub relative: Vec<Relative>,
+    /// Deepest nesting of statements (+ expressions, when walked) the walk saw.
+    pub max_depth: usize,
+}
+
+/// Below this nesting depth the walk recurses on the thread's own stack;
+/// beyond it each level checks the stack and grows it on the heap (as the
+/// ruff parser itself does), so pathological input cannot overflow.
+const UNCHECKED_DEPTH: usize = 64;
+const RED_ZONE: usize = 128 * 1024;
+const GROW_BY: usize = 2 * 1024 * 1024;
+
+pub(crate) fn parse(text: &str, want_comments: bool) -> Found {
+    let parsed = parse_unchecked_source(text, ast::PySourceType::Python);
+    let mut found = Found::default();
+    for e in parsed.errors() {
+        found
+            .errors
+            .push((span_of(e.location), e.error.to_string()));
+    }
+    if want_comments {
+        found.comments = parsed
+            .tokens()
+            .iter()
+            .filter(|t| t.kind() == TokenKind::Comment)
+            .map(|t| span_of(t.range()))
+            .collect();
+    }
+    // Every level of an expression tree consumes at least one token of its
+    // logical line, so the longest logical line bounds expression depth even
+    // when the walk below skips expressions.
+    let mut longest_line = 0usize;
+    let mut run = 0usize;
+    for t in parsed.tokens().iter() {
+        if t.kind() == TokenKind::Newline {
+            run = 0;
+        } else {
+            run += 1;
+            longest_line = longest_line.max(run);
+        }
+    }
+    let module = parsed.into_syntax();
+    let mut walker = Walker::new(text);
+    // Statements never nest inside expressions, so expressions only need a
+    // walk when a dynamic import can be there: every form names one of these.
+    walker.walk_exprs = text.contains("import_module") || text.contains("__import__");
+    walker.visit_body(&module.body);
+    walker.finish(&mut found);
+    drop_deep(module, found.max_depth.saturating_add(longest_line));
+    found
+}
+
+/// The tree's `Drop` is recursive and unguarded: a 100,000-deep `1+1+…`
+/// would overflow the stack while being freed. Free deep trees on a stack
+/// sized for them: 1 KiB per level (measured on a 100,000-deep chain: the
+/// drop needs 160–320 bytes per level in a debug build, 40–80 in release).
+fn drop_deep(module: ast::ModModule, depth: usize) {
+    if depth <= UNCHECKED_DEPTH * 4 {
+        drop(module);
+    } else {
+        let size = depth.saturating_mul(1024).saturating_add(GROW_BY);
+        stacker::grow(size, move || drop(module));
+    }
+}
+
+fn span_of(range: TextRange) -> Span {
+    Span::new(range.start().to_usize(), range.end().to_usize())
+}
+
+/// A dynamic-import candidate whose callee must be checked against the
+/// names the file binds to `importlib` / `import_module` (known only at the end).
+struct Candidate {
+    callee: CalleeKind,
+    import: RawImport,
+}
+
+struct Walker<'t> {
+    text: &'t str,
+    optional: u32,
+    type_only: u32,
+    depth: usize,
+    max_depth: usize,
+    walk_exprs: bool,
+    imports: Vec<RawImport>,
+    relative: Vec<Relative>,
+    candidates: Vec<Candidate>,
+    /// Local names bound by `import importlib [as X]`.
+    importlib_aliases: Vec<String>,
+    /// Local names bound by `from importlib import import_module [as X]`.
+    import_module_aliases: Vec<String>,
+}
+
+impl<'t> Walker<'t> {
+    fn new(text: &'t str) -> Self {
+        Walker {
+            text,
+            optional: 0,
+            type_only: 0,
+            depth: 0,
+            max_depth: 0,
+            walk_exprs: true,
+            imports: Vec::new(),
+            relative: Vec::new(),
+            candidates: Vec::new(),
+            importlib_aliases: Vec::new(),
+            import_module_aliases: Vec::new(),
+        }
+    }
+
+    fn context(&self, dynamic: bool) -> Context {
+        Context {
+            optional: self.optional > 0,
+            type_only: self.type_only > 0,
+            dynamic,
+        }
+    }
+
+    fn finish(self, found: &mut Found) {
+        let Walker {
+            mut imports,
+            relative,
+            candidates,
+            importlib_aliases,
+            import_module_aliases,
+            max_depth,
+            ..
+        } = self;
+        for c in candidates {
+            let keep = match &c.callee {
+                CalleeKind::Certain => true,
+                CalleeKind::Function(name) => import_module_aliases.iter().any(|a| a == name),
+                CalleeKind::Method(obj) => importlib_aliases.iter().any(|a| a == obj),
+            };
+            if keep {
+                imports.push(c.import);
+            }
+        }
+        imports.sort_by_key(|i| (i.span.start, i.span.end));
+        found.imports = imports;
+        found.relative = relative;
+        found.max_depth = max_depth;
+    }
+
+    fn guarded<F: FnOnce(&mut Self)>(&mut self, f: F) {
+        self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
+        if self.depth > UNCHECKED_DEPTH {
+            stacker::maybe_grow(RED_ZONE, GROW_BY, || f(self));
+        } else {
+            f(self);
+        }
+        self.depth -= 1;
+    }
+
+    fn push(&mut self, module: &str, range: TextRange, stmt: TextRange, names: Vec<String>) {
+        // Recovery can produce empty identifiers (`import ` or `import a..b`).
+        if module.is_empty() || module.split('.').any(str::is_empty) {
+            return;
+        }
+        if context::is_future(module) {
+            return;
+        }
+        self.imports.push(RawImport {
+            module: module.to_owned(),
+            span: span_of(range),
+            stmt: span_of(stmt),
+            context: self.context(false),
+            names,
+        });
+    }
+
+    fn import_stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Import(ast::StmtImport { names, range, .. }) => {
+                for alias in names {
+                    let module = alias.name.id.as_str();
+                    self.push(module, alias.name.range, *range, Vec::new());
+                    if module == "importlib" {
+                        let local = alias.asname.as_ref().map_or(module, |a| a.id.as_str());
+                        self.importlib_aliases.push(local.to_owned());
+                    }
+                }
+            }
+            Stmt::ImportFrom(ast::StmtImportFrom {
+                module: Some(module),
+                names,
+                level: 0,
+                range,
+                ..
+            }) => {
+                self.push(module.id.as_str(), module.range, *range, alias_names(names));
+                if module.id.as_str() == "importlib" {
+                    for alias in names {
+                        if alias.name.id.as_str() == "import_module" {
+                            let local = alias.asname.as_ref().unwrap_or(&alias.name);
+                            self.import_module_aliases.push(local.id.to_string());
+                        }
+                    }
+                }
+            }
+            Stmt::ImportFrom(ast::StmtImportFrom {
+                module,
+                names,
+                level,
+                range,
+                ..
+            }) if *level > 0 => {
+                self.relative.push(Relative {
+                    level: *level,
+                    module: module.as_ref().map(|m| m.id.to_string()),
+                    names: alias_names(names),
+                    span: span_of(*range),
+                    context: self.context(false),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn try_stmt(&mut self, t: &ast::StmtTry) {
+        let optional = t.handlers.iter().any(|h| {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            match &h.type_ {
+                None => true,
+                Some(ty) => catches_import_error(ty),
+            }
+        });
+        if optional {
+            self.optional += 1;
+        }
+        self.visit_body(&t.body);
+        if optional {
+            self.optional -= 1;
+        }
+        // Handlers, `else` and `finally` are not guarded by this try's own
+        // handlers: an import there fails the script (see `context`).
+        for h in &t.handlers {
+            self.visit_except_handler(h);
+        }
+        self.visit_body(&t.orelse);
+        self.visit_body(&t.finalbody);
+    }
+
+    fn if_stmt(&mut self, s: &ast::StmtIf) {
+        self.visit_expr(&s.test);
+        let test = type_checking_test(&s.test);
+        if test == Some(true) {
+            self.type_only += 1;
+        }
+        self.visit_body(&s.body);
+        if test == Some(true) {
+            self.type_only -= 1;
+        }
+        // After `if not TYPE_CHECKING:` every `elif`/`else` branch runs only
+        // under the type checker.
+        if test == Some(false) {
+            self.type_only += 1;
+        }
+        for clause in &s.elif_else_clauses {
+            self.visit_elif_else_clause(clause);
+        }
+        if test == Some(false) {
+            self.type_only -= 1;
+        }
+    }
+
+    fn call(&mut self, call: &ast::ExprCall) {
+        let callee = match call.func.as_ref() {
+            Expr::Name(n) => context::callee_of_name(n.id.as_str()),
+            Expr::Attribute(a) => match a.value.as_ref() {
+                Expr::Name(obj) => context::callee_of_method(obj.id.as_str(), a.attr.id.as_str()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(callee) = callee else { return };
+        let Some(Expr::StringLiteral(lit)) = call.arguments.args.first() else {
+            return;
+        };
+        let module = lit.value.to_str();
+        // `import_module(".sub", package=…)` is relative: never a dependency.
+        if module.starts_with('.') || !context::is_dotted_name(module) || context::is_future(module)
+        {
+            return;
+        }
+        let span = literal_content_span(self.text, &lit.value).unwrap_or(span_of(lit.range));
+        self.candidates.push(Candidate {
+            callee,
+            import: RawImport {
+                module: module.to_owned(),
+                span,
+                stmt: span_of(call.range()),
+                context: self.context(true),
+                names: Vec::new(),
+            },
+        });
+    }
+}
+
+fn alias_names(names: &[ast::Alias]) -> Vec<String> {
+    names
+        .iter()
+        .map(|a| a.name.id.as_str())
+        .filter(|n| !n.is_empty() && *n != "*")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The bytes of the string's content when it is one plain literal whose
+/// source text is exactly the value (no escapes), else `None`.
+fn literal_content_span(text: &str, value: &ast::StringLiteralValue) -> Option<Span> {
+    let [part] = value.as_slice() else {
+        return None;
+    };
+    let start = part.range.start() + part.flags.opener_len();
+    let end = part.range.end().checked_sub(part.flags.closer_len())?;
+    let span = Span::new(start.to_usize(), end.to_usize());
+    (text.get(span.start..span.end) == Some(&*part.value)).then_some(span)
+}
+
+/// `Some(true)` for `TYPE_CHECKING` / `x.TYPE_CHECKING`, `Some(false)` for
+/// their negation with `not`, else `None`.
+fn type_checking_test(test: &Expr) -> Option<bool> {
+    match test {
+        Expr::Name(n) if context::is_type_checking_name(n.id.as_str()) => Some(true),
+        Expr::Attribute(a) if context::is_type_checking_name(a.attr.id.as_str()) => Some(true),
+        Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => type_checking_test(&u.operand).map(|b| !b),
+        _ => None,
+    }
+}
+
+fn catches_import_error(ty: &Expr) -> bool {
+    match ty {
+        Expr::Name(n) => context::is_import_error_family(n.id.as_str()),
+        Expr::Attribute(a) => context::is_import_error_family(a.attr.id.as_str()),
+        Expr::Tuple(t) => t.elts.iter().any(catches_import_error),
+        _ => false,
+    }
+}
+
+impl<'a> Visitor<'a> for Walker<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.guarded(|w| match stmt {
+            Stmt::Import(_) | Stmt::ImportFrom(_) => w.import_stmt(stmt),
+            Stmt::Try(t) => w.try_stmt(t),
+            Stmt::If(s) => w.if_stmt(s),
+            _ => visitor::walk_stmt(w, stmt),
+        });
+    }
+
+    fn visit_elif_else_clause(&mut self, clause: &'a ast::ElifElseClause) {
+        let type_only = clause
+            .test
+            .as_ref()
+            .is_some_and(|t| type_checking_test(t) == Some(true));
+        if let Some(test) = &clause.test {
+            self.visit_expr(test);
+        }
+        if type_only {
+            self.type_only += 1;
+        }
+        self.visit_body(&clause.body);
+        if type_only {
+            self.type_only -= 1;
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if !self.walk_exprs {
+            return;
+        }
+        self.guarded(|w| {
+            if let Expr::Call(call) = expr {
+                w.call(call);
+            }
+            visitor::walk_expr(w, expr);
+        });
+    }
+}
