@@ -399,3 +399,69 @@ fn wild_corpus_accuracy() {
     );
     assert!(failed.is_empty(), "mismatching scripts: {failed:?}");
 }
+
+/// Real Nix reads the fixed headers as nixdeps believes: every judgeable script is fixed,
+/// written (in its own encoding) to a scratch copy of the corpus whose expected.toml says
+/// `declared` = what `header::parse` finds in the fixed text, and `validate.sh` parses and
+/// evaluates each header with nix-instantiate against the corpus' stub nixpkgs.
+/// Without this, check (a) would read the rewritten header only through the product's parser.
+#[test]
+fn fixed_headers_read_the_same_in_real_nix() {
+    let found = std::process::Command::new("nix-instantiate")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "nix-instantiate is required under CI"
+        );
+        eprintln!("SKIPPED: nix-instantiate not found (apt-get install nix-bin)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut toml_text = String::new();
+    for (name, truth) in ground_truth() {
+        if !truth.judgeable {
+            continue;
+        }
+        let path = corpus_dir().join(&name);
+        let bytes = std::fs::read(&path).expect("read script");
+        let Ok(source) = read::decode(&bytes) else {
+            continue; // reported by wild_corpus_accuracy
+        };
+        let Ok(checked) = run(&source.text, &path, FixMode::Apply) else {
+            continue;
+        };
+        let Some(attrs) = declared(&checked.text) else {
+            continue;
+        };
+        let Ok(out) = read::encode(&source, &checked.text) else {
+            continue;
+        };
+        let dest = dir.path().join(&name);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&dest, out).expect("write fixed copy");
+        let list: Vec<String> = attrs.iter().map(|a| format!("{a:?}")).collect();
+        toml_text.push_str(&format!(
+            "[{name:?}]\ndeclared = [{}]\nneeds = []\nunused = []\njudgeable = true\nnotes = \"fixed\"\n\n",
+            list.join(", ")
+        ));
+    }
+    std::fs::write(dir.path().join("expected.toml"), toml_text).expect("write expected.toml");
+    let out = std::process::Command::new("sh")
+        .arg(corpus_dir().join("validate.sh"))
+        .arg(dir.path())
+        .output()
+        .expect("run validate.sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in stdout.lines().filter(|l| l.contains("FAIL")) {
+        eprintln!("{line}");
+    }
+    eprintln!("{}", stdout.lines().last().unwrap_or_default());
+    assert!(
+        out.status.success(),
+        "real Nix reads some fixed headers differently:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
