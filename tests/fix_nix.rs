@@ -19,6 +19,20 @@ fn stub_attrs() -> BTreeSet<String> {
     v.as_object().unwrap().keys().cloned().collect()
 }
 
+/// Top-level modules the stub provides for `attrs`.
+fn stub_modules(attrs: &BTreeSet<String>) -> BTreeSet<String> {
+    let p =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/nix-stub/python-packages.json");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    attrs
+        .iter()
+        .filter_map(|a| v.get(a).and_then(|m| m.as_array()))
+        .flatten()
+        .filter_map(|m| m.as_str())
+        .map(|m| m.split('.').next().unwrap_or(m).to_owned())
+        .collect()
+}
+
 #[test]
 fn fixed_headers_declare_what_nixdeps_meant_under_real_nix_shell() {
     let Some(nix) = nix::oracle() else { return };
@@ -90,15 +104,27 @@ fn fixed_headers_declare_what_nixdeps_meant_under_real_nix_shell() {
             case.display(),
             after.text
         );
-        assert_eq!(
-            run.missing_module(),
-            None,
-            "{}: the fixed script still misses a module\n{}",
-            case.display(),
-            run.stderr
-        );
+        // The stub installs each package's top-level modules as empty
+        // packages, so `lxml.etree` can be missing while `lxml` is there:
+        // only a missing top-level module means the header lacks a package.
+        if let Some(m) = run.missing_module() {
+            let top = m.split('.').next().unwrap_or(&m).to_owned();
+            // A module nixdeps cannot map to an attribute (ND003) stays
+            // missing: the fix cannot add what it cannot name.
+            let unresolved =
+                nixdeps::db::Database::get().resolve(&top) == nixdeps::db::Resolution::Unresolved;
+            assert!(
+                unresolved || stub_modules(&meant).contains(&top),
+                "{}: the fixed script still misses {m}\n{}",
+                case.display(),
+                run.stderr
+            );
+        }
 
-        if before.diagnostics.iter().any(|d| d.code == "ND001") {
+        // With ND010 the original runs whatever python3 the caller's PATH has
+        // (the very problem ND010 reports), so it may well import the module.
+        let has = |code: &str| before.diagnostics.iter().any(|d| d.code == code);
+        if has("ND001") && !has("ND010") {
             let orig = nix.run_text("script.py", &text, &sib, &[]);
             assert!(
                 orig.missing_module().is_some(),

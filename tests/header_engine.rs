@@ -450,3 +450,15 @@ fn a_repeat_is_removed_by_index_and_the_first_kept() {
     let out = edit::apply(&t, &h, &req).unwrap();
     assert!(out.contains("with ps; [ click rich ])"), "{out}");
 }
+
+#[test]
+fn flake_list_over_several_lines() {
+    let t = "#!/usr/bin/env nix\n#! nix shell --impure --expr ``\n#! nix (import <nixpkgs> { }).python3.withPackages (ps: [\n#! nix   ps.click\n#! nix   ps.six\n#! nix ])``\n#! nix --command python3\nimport six\n";
+    let h = parse(t);
+    assert_eq!(names(&h), ["click", "six"]);
+    let out = edit::apply(t, &h, &edit::request_by_name(&h, &["rich"], &["click"])).unwrap();
+    assert_eq!(
+        out,
+        "#!/usr/bin/env nix\n#! nix shell --impure --expr ``\n#! nix (import <nixpkgs> { }).python3.withPackages (ps: [\n#! nix\n#! nix   ps.rich ps.six\n#! nix ])``\n#! nix --command python3\nimport six\n"
+    );
+}

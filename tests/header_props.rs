@@ -25,6 +25,7 @@ enum Style {
     NoPackagesMode,
     FlakeInstallables,
     FlakeExpr,
+    FlakeExprLines,
 }
 
 const STYLES: &[Style] = &[
@@ -41,6 +42,7 @@ const STYLES: &[Style] = &[
     Style::NoPackagesMode,
     Style::FlakeInstallables,
     Style::FlakeExpr,
+    Style::FlakeExprLines,
 ];
 
 /// The header lines (after the shebang) for `attrs` in `style`.
@@ -112,6 +114,13 @@ fn render(style: Style, attrs: &[String], split_lines: bool) -> (String, Vec<Str
             format!(
                 "shell --impure --expr ``\n#! nix with import <nixpkgs> {{ }};\n#! nix python3.withPackages (ps: with ps; [\n#! nix   {}\n#! nix ])``",
                 bare(attrs)
+            ),
+        ),
+        Style::FlakeExprLines => (
+            "nix",
+            format!(
+                "shell --impure --expr ``\n#! nix (import <nixpkgs> {{ }}).python3.withPackages (ps: [\n{}#! nix ])``",
+                attrs.iter().map(|a| format!("#! nix   ps.{a}\n")).collect::<String>()
             ),
         ),
     };
@@ -239,7 +248,7 @@ proptest! {
                 Err(edit::EditError::NoPlace) => {
                     // Only when there is nothing to add to and no way to add one.
                     prop_assert!(!add.is_empty());
-                    prop_assert!(matches!(style, Style::FlakeInstallables | Style::FlakeExpr) && !had_python, "{:?}\n{}", style, text);
+                    prop_assert!(matches!(style, Style::FlakeInstallables) && !had_python, "{:?}\n{}", style, text);
                     // Nothing of this request happened; keep going without it.
                     want = declared(&h).into_iter().collect();
                     continue;

@@ -207,3 +207,74 @@ fn stdin_has_no_siblings() {
     let a = analyze(Some(Path::new("script.py")), "import os\n", PY312, &[]);
     assert_eq!(a.imports[0].class, Class::Stdlib);
 }
+
+fn analyze_str(text: &str, minor: u8) -> nixdeps::imports::Analysis {
+    analyze(None, text, PyVersion { major: 3, minor }, &[])
+}
+
+fn reachable(a: &nixdeps::imports::Analysis) -> Vec<String> {
+    a.imports.iter().map(|n| n.import.module.clone()).collect()
+}
+
+#[test]
+fn version_guards_drop_imports_that_never_run() {
+    let src = "import sys\nif sys.version_info >= (3, 11):\n    import tomllib\nelse:\n    import tomli\nif sys.version_info[:2] < (3, 9):\n    import backports_zoneinfo\nelif sys.version_info < (3, 12):\n    import mid\nelse:\n    import new\nif (3, 8) > sys.version_info:\n    import old38\nif sys.version_info.major == 2:\n    import py2only\nif not sys.version_info >= (3, 10) and flag:\n    import under310\nif sys.version_info >= (3, 10, 5):\n    import micro\nif flag:\n    import unrelated\n";
+    let a = analyze_str(src, 12);
+    assert_eq!(
+        reachable(&a),
+        ["sys", "tomllib", "new", "micro", "unrelated"]
+    );
+    let gone: Vec<String> = a
+        .unreachable
+        .iter()
+        .map(|n| n.import.module.clone())
+        .collect();
+    assert_eq!(
+        gone,
+        [
+            "tomli",
+            "backports_zoneinfo",
+            "mid",
+            "old38",
+            "py2only",
+            "under310"
+        ]
+    );
+    let a = analyze_str(src, 10);
+    assert_eq!(reachable(&a), ["sys", "tomli", "mid", "micro", "unrelated"]);
+    let a = analyze_str(src, 8);
+    assert_eq!(
+        reachable(&a),
+        [
+            "sys",
+            "tomli",
+            "backports_zoneinfo",
+            "under310",
+            "unrelated"
+        ]
+    );
+}
+
+#[test]
+fn fallbacks_of_available_modules_are_optional() {
+    let src = "try:\n    import tomllib\nexcept ImportError:\n    import tomli as tomllib\ntry:\n    import ujson as json\nexcept ImportError:\n    import simplejson as json\n";
+    let optional = |minor| -> Vec<(String, bool)> {
+        analyze_str(src, minor)
+            .imports
+            .iter()
+            .map(|n| (n.import.module.clone(), n.import.context.optional))
+            .collect()
+    };
+    // 3.12 ships tomllib: the tomli fallback never runs.
+    assert_eq!(
+        optional(12),
+        [
+            ("tomllib".to_string(), true),
+            ("tomli".to_string(), true),
+            ("ujson".to_string(), true),
+            ("simplejson".to_string(), false),
+        ]
+    );
+    // 3.10 does not: tomli is what the script runs with.
+    assert_eq!(optional(10)[1], ("tomli".to_string(), false));
+}

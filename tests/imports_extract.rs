@@ -138,6 +138,7 @@ fn optional_handlers() {
 fn handler_else_finally_are_not_optional() {
     let src = "try:\n    import fast\nexcept ImportError:\n    import slow\nelse:\n    import after\nfinally:\n    import always\n";
     assert_eq!(ctx(src, "fast"), OPTIONAL);
+    assert!(!ctx(src, "fast").required() && ctx(src, "slow").required());
     assert_eq!(ctx(src, "slow"), PLAIN);
     assert_eq!(ctx(src, "after"), PLAIN);
     assert_eq!(ctx(src, "always"), PLAIN);

@@ -74,7 +74,7 @@ fn snapshot_of_project(into: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-fn pre_commit(dir: &Path, home: &Path, hook: &str) -> std::process::Output {
+fn pre_commit(dir: &Path, home: &Path, hook: &str, stage: &str) -> std::process::Output {
     Command::new("python3")
         .current_dir(dir)
         .args([
@@ -84,6 +84,8 @@ fn pre_commit(dir: &Path, home: &Path, hook: &str) -> std::process::Output {
             hook,
             "--all-files",
             "--color=never",
+            "--hook-stage",
+            stage,
         ])
         .env("PRE_COMMIT_HOME", home)
         // Reuse one target directory across runs so the hook's `cargo install`
@@ -128,7 +130,7 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
     std::fs::write(work.join("logo.bin"), [0u8, 159, 146, 150, 0, 1]).unwrap();
     git(&work, &["add", "-A"]);
 
-    let check = pre_commit(&work, &home, "nixdeps");
+    let check = pre_commit(&work, &home, "nixdeps", "pre-commit");
     let text = String::from_utf8_lossy(&check.stdout).to_string()
         + &String::from_utf8_lossy(&check.stderr);
     assert!(!check.status.success(), "the check hook must fail:\n{text}");
@@ -141,7 +143,7 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
         "the failure names the module:\n{text}"
     );
 
-    let fix = pre_commit(&work, &home, "nixdeps-fix");
+    let fix = pre_commit(&work, &home, "nixdeps-fix", "manual");
     let text =
         String::from_utf8_lossy(&fix.stdout).to_string() + &String::from_utf8_lossy(&fix.stderr);
     // pre-commit reports a hook that modified files as failed.
@@ -161,7 +163,7 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
     );
 
     git(&work, &["add", "-A"]);
-    let again = pre_commit(&work, &home, "nixdeps");
+    let again = pre_commit(&work, &home, "nixdeps", "pre-commit");
     let text = String::from_utf8_lossy(&again.stdout).to_string()
         + &String::from_utf8_lossy(&again.stderr);
     assert!(

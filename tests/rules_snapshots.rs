@@ -25,12 +25,11 @@ fn describe(case: &Path) -> String {
             None => String::new(),
         };
         out.push_str(&format!(
-            "{}:{} {} {} {}: {}{fix}\n",
+            "{}:{} {} {} {}{fix}\n",
             p.row,
             p.column,
             d.code,
             d.severity.as_str(),
-            d.name,
             d.message
         ));
     }

@@ -251,7 +251,9 @@ fn remove(text: &str, h: &Header, i: usize, ops: &mut Ops) {
             while e < ls.end && is_blank(bytes[e]) {
                 e += 1;
             }
-            let rest_blank = bytes[e..ls.end].iter().all(|&b| is_blank(b) || b == b'\r');
+            let rest_blank = bytes
+                .get(e..ls.end)
+                .is_none_or(|r| r.iter().all(|&b| is_blank(b) || b == b'\r'));
             if e > d.element.end && !rest_blank {
                 ops.del.push(Span::new(d.element.start, e));
             } else {
@@ -278,6 +280,21 @@ fn remove(text: &str, h: &Header, i: usize, ops: &mut Ops) {
                     k -= 1;
                 }
                 ops.delete_text(h, d.word, k, b);
+                // Alone on a `#! nix` line: take the blank after `nix` too,
+                // so the line keeps no trailing blank.
+                let fe = w.offsets[b - 1] + 1;
+                let fs = w.starts[k];
+                let line = LineIndex::new(text);
+                let ls = line.line_span(text, line.line_of(fs));
+                if fe <= ls.end && bytes[fe..ls.end].iter().all(|&c| is_blank(c)) {
+                    let mut s = fs;
+                    while s > ls.start && is_blank(bytes[s - 1]) {
+                        s -= 1;
+                    }
+                    if s < fs {
+                        ops.del.push(Span::new(s, fs));
+                    }
+                }
             }
         }
     }

@@ -6,6 +6,25 @@
 //! - [`parse`] turns decoded source text into `Option<Header>` (`None`: the
 //!   first line is not a nix-shell / nix shebang, so the file is not ours).
 //! - [`edit::plan`] turns an [`edit::EditRequest`] into byte-range edits.
+//! - [`json::model`] is the model as JSON (`nixdeps header SCRIPT`).
+//!
+//! Files: `words` (which lines nix-shell reads, its ≥ 2.19 word splitting),
+//! `flake` (the `nix` shebang and its double-backtick quoting), `options`
+//! (what the words mean), `nix` (rnix analysis of package expressions),
+//! `edit`, `json`.
+//!
+//! Reported as not understood ([`Unsupported`], ND100), the rest of the
+//! header still modelled: a `-p` word that is not valid Nix or holds a `#`
+//! comment (it would comment out the rest of nix-shell's one-line
+//! expression); a Python expression other than `SET.ATTR`, a bare
+//! interpreter or `INTERP.withPackages (ARG: BODY)` (`callPackage`,
+//! `buildEnv`, `.override`, `(…).env`); a withPackages argument that is not
+//! `ARG: …`, a body that is not lists of `ARG.x` / `with ARG; [ x ]` joined
+//! with `++`, and list elements other than `ARG.x`, bare `x` under `with`, or
+//! those in parentheses; an installable or `--expr` naming Python without a
+//! withPackages; unknown options, options missing their value, bundled short
+//! options with glued values (`-ipython3`); an unterminated quote or a
+//! trailing backslash; `-E` expressions; Nix files (`nix_file = true`).
 
 pub mod edit;
 pub mod flake;

@@ -1,7 +1,9 @@
 //! A script's imports, classified, with first-party modules followed
 //! transitively (DESIGN §3.3).
 
-use super::{classify, extract_full, firstparty, Class, Context, Import, SyntaxError};
+use super::{
+    classify, extract_full, firstparty, version_guard, Class, Context, Extra, Import, SyntaxError,
+};
 use crate::header::PyVersion;
 use crate::span::Span;
 use serde::Serialize;
@@ -17,9 +19,16 @@ pub struct Analysis {
     /// The script's own imports (source order), then those of the
     /// first-party files the follow read (in the order it read them). Every
     /// class is present, first-party included; rules filter by `class`.
+    /// A fallback import (`except ImportError: import tomli` after
+    /// `try: import tomllib`) is optional when the `try` imports only
+    /// stdlib / first-party modules of this version: it never runs.
     pub imports: Vec<Needed>,
     /// The script's syntax errors (ND101). Followed files' errors are in `problems`.
     pub errors: Vec<SyntaxError>,
+    /// Imports that never run on the script's Python: under a
+    /// `sys.version_info` test that excludes it (`if sys.version_info <
+    /// (3, 11): import tomli` on 3.12). Not followed, not in `imports`.
+    pub unreachable: Vec<Needed>,
     /// First-party source files read by the follow, each once.
     pub followed: Vec<PathBuf>,
     /// Followed files that could not be read or decoded (the follow stops
@@ -91,11 +100,15 @@ pub fn analyze(
     let full = extract_full(text);
     out.errors = full.extracted.errors;
     let lines = crate::span::LineIndex::new(text);
-    for (import, names) in full.extracted.imports.into_iter().zip(full.from_names) {
-        let class = classify(import.top_level(), version, root, first_party);
+    for (import, extra) in full.extracted.imports.into_iter().zip(full.extra) {
+        let Some((import, class)) =
+            admit(import, &extra, version, root, first_party, &mut out, None)
+        else {
+            continue;
+        };
         let import_start = import.span.start;
         if let (Class::FirstParty { .. }, Some(root)) = (&class, root) {
-            for path in firstparty::module_files(root, &import.module, &names) {
+            for path in firstparty::module_files(root, &import.module, &extra.names) {
                 queue.push_back(Pending {
                     path,
                     via: import.span,
@@ -109,7 +122,7 @@ pub fn analyze(
             class,
             file: None,
             via: None,
-            names,
+            names: extra.names.clone(),
             line: lines.line_of(import_start) + 1,
         });
     }
@@ -150,13 +163,23 @@ pub fn analyze(
             ));
         }
         let lines = crate::span::LineIndex::new(&text);
-        for (mut import, names) in full.extracted.imports.into_iter().zip(full.from_names) {
+        for (mut import, extra) in full.extracted.imports.into_iter().zip(full.extra) {
             let line = lines.line_of(import.span.start) + 1;
             import.context = import.context.union(p.context);
             merge_codes(&mut import.suppressed, &p.suppressed);
-            let class = classify(import.top_level(), version, Some(root), first_party);
+            let Some((import, class)) = admit(
+                import,
+                &extra,
+                version,
+                Some(root),
+                first_party,
+                &mut out,
+                Some((&p.path, p.via)),
+            ) else {
+                continue;
+            };
             if let Class::FirstParty { .. } = class {
-                for path in firstparty::module_files(root, &import.module, &names) {
+                for path in firstparty::module_files(root, &import.module, &extra.names) {
                     queue.push_back(Pending {
                         path,
                         via: p.via,
@@ -170,7 +193,7 @@ pub fn analyze(
                 class,
                 file: Some(p.path.clone()),
                 via: Some(p.via),
-                names,
+                names: extra.names.clone(),
                 line,
             });
         }
@@ -197,6 +220,47 @@ pub fn analyze(
         }
     }
     out
+}
+
+/// Classify `import` and apply what only the version knows: an import
+/// whose `sys.version_info` guard excludes `version` goes to
+/// `out.unreachable` (`None` is returned), and a fallback import (in the
+/// ImportError handler of a `try`) becomes optional when everything that
+/// `try` imports is available — stdlib or first-party — since the fallback
+/// then never runs.
+fn admit(
+    mut import: Import,
+    extra: &Extra,
+    version: PyVersion,
+    root: Option<&Path>,
+    first_party: &[String],
+    out: &mut Analysis,
+    file: Option<(&Path, Span)>,
+) -> Option<(Import, Class)> {
+    let class = classify(import.top_level(), version, root, first_party);
+    if !version_guard::allows(extra.guard, version.major, version.minor) {
+        out.unreachable.push(Needed {
+            import,
+            class,
+            file: file.map(|f| f.0.to_path_buf()),
+            via: file.map(|f| f.1),
+            names: extra.names.clone(),
+            line: 0,
+        });
+        return None;
+    }
+    if !extra.fallback_for.is_empty()
+        && extra.fallback_for.iter().all(|m| {
+            let top = m.split('.').next().unwrap_or(m);
+            matches!(
+                classify(top, version, root, first_party),
+                Class::Stdlib | Class::FirstParty { .. }
+            )
+        })
+    {
+        import.context.optional = true;
+    }
+    Some((import, class))
 }
 
 fn problem(p: &Pending, message: String) -> FileProblem {

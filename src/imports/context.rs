@@ -11,6 +11,14 @@
 //!   the body succeeded; `finally:` runs always). The fallback in the handler
 //!   (`except ImportError: import tomli`) is exactly what the script needs.
 //!   An enclosing `try` still makes any of them optional.
+//!   A handler that gives up — its last statement is a `raise` (re-raise,
+//!   `raise SystemExit(…)`, `raise ImportError("install X")`) or a call to
+//!   [`is_exit_call`] (`sys.exit(…)`, `exit(…)`, `os._exit(…)`) — does not
+//!   make the import optional: the script does not work without the module,
+//!   it only fails more politely. Only the *first* handler matching the
+//!   family counts: it is the one Python runs (a later `except Exception:`
+//!   never sees an ImportError that an earlier `except ImportError: raise`
+//!   re-raised).
 //! - **type_only**: the body of `if TYPE_CHECKING:` / `if <anything>.TYPE_CHECKING:`
 //!   (and of an `elif` with that test), and every `elif`/`else` branch after
 //!   `if not TYPE_CHECKING:`. The `else:` of `if TYPE_CHECKING:` runs at run
@@ -28,6 +36,14 @@ pub fn is_import_error_family(name: &str) -> bool {
     matches!(
         name,
         "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException"
+    )
+}
+
+/// `obj.name(…)` / `name(…)` ends the program.
+pub fn is_exit_call(obj: Option<&str>, name: &str) -> bool {
+    matches!(
+        (obj, name),
+        (None, "exit" | "quit") | (Some("sys"), "exit") | (Some("os"), "_exit" | "abort")
     )
 }
 

@@ -8,6 +8,13 @@
 //! - [`analyze`]: [`extract`] + [`classify`] + the first-party follow.
 //! - [`file_suppressions`]: whole-file `# nixdeps: ignore[…]` in the header block.
 //!
+//! Version-dependent facts live in [`analyze`] (it knows the Python version):
+//! imports under a `sys.version_info` test that excludes the version
+//! ([`version_guard`]) are set aside as unreachable, and a fallback import in
+//! an ImportError handler becomes optional when what the `try` imports is
+//! available. [`extract`] alone reports every import with its syntactic
+//! [`Context`] only.
+//!
 //! What counts as an import (the same definition the stdlib `ast` comparison
 //! test, `tests/imports_stdlib_ast.rs`, applies to both sides): every
 //! `import a.b` alias and every `from a.b import …` with level 0 (absolute),
@@ -21,6 +28,7 @@ mod firstparty;
 mod python;
 pub mod stdlib;
 mod suppress;
+pub mod version_guard;
 
 pub use analyze::{analyze, Analysis, FileProblem, Needed};
 pub use classify::classify;
@@ -44,6 +52,12 @@ pub struct Context {
 }
 
 impl Context {
+    /// The script fails at run time without the module: neither optional
+    /// nor type-only (the cases ND001 reports as missing).
+    pub fn required(self) -> bool {
+        !self.optional && !self.type_only
+    }
+
     /// Both guards apply: an import reached through a guarded import is guarded too.
     pub fn union(self, other: Context) -> Context {
         Context {
@@ -115,10 +129,22 @@ pub(crate) struct Relative {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Full {
     pub extracted: Extracted,
-    /// Parallel to `extracted.imports`: the names of a `from m import a, b`
-    /// (they may be submodules of `m`), empty otherwise.
-    pub from_names: Vec<Vec<String>>,
+    /// Parallel to `extracted.imports`.
+    pub extra: Vec<Extra>,
     pub relative: Vec<Relative>,
+}
+
+/// What [`analyze`] needs to know of an import beyond [`Import`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extra {
+    /// The names of a `from m import a, b` (they may be submodules of `m`).
+    pub names: Vec<String>,
+    /// Python 3 minors on which the import may run ([`version_guard`]).
+    pub guard: version_guard::Minors,
+    /// Set when the import is in the ImportError handler of a `try`: the
+    /// modules that `try`'s body imports (the fallback runs only when one
+    /// of them is missing).
+    pub fallback_for: Vec<String>,
 }
 
 pub(crate) fn extract_full(text: &str) -> Full {
@@ -131,7 +157,7 @@ pub(crate) fn extract_full(text: &str) -> Full {
         suppress::Lines::empty()
     };
     let mut imports = Vec::with_capacity(found.imports.len());
-    let mut from_names = Vec::with_capacity(found.imports.len());
+    let mut extra = Vec::with_capacity(found.imports.len());
     for raw in found.imports {
         let suppressed = if want_comments {
             suppress::trailing(text, &line_ends, &found.comments, raw.stmt)
@@ -144,7 +170,11 @@ pub(crate) fn extract_full(text: &str) -> Full {
             context: raw.context,
             suppressed,
         });
-        from_names.push(raw.names);
+        extra.push(Extra {
+            names: raw.names,
+            guard: raw.guard,
+            fallback_for: raw.fallback_for,
+        });
     }
     let errors = found
         .errors
@@ -153,7 +183,7 @@ pub(crate) fn extract_full(text: &str) -> Full {
         .collect();
     Full {
         extracted: Extracted { imports, errors },
-        from_names,
+        extra,
         relative: found.relative,
     }
 }

@@ -5,6 +5,7 @@
 //! data ([`Found`]) that the rest of `imports` works with.
 
 use super::context::{self, CalleeKind};
+use super::version_guard::{self as vg, Minors};
 use super::{Context, Relative};
 use crate::span::Span;
 use ruff_python_ast::token::TokenKind;
@@ -23,6 +24,10 @@ pub(crate) struct RawImport {
     pub context: Context,
     /// For `from m import a, b`: `a`, `b` (`*` left out).
     pub names: Vec<String>,
+    /// Python 3 minors on which the import may run (`sys.version_info` tests).
+    pub guard: Minors,
+    /// In the ImportError handler of a `try`: the modules its body imports.
+    pub fallback_for: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -111,6 +116,8 @@ struct Walker<'t> {
     text: &'t str,
     optional: u32,
     type_only: u32,
+    guard: Minors,
+    fallback_for: Vec<String>,
     depth: usize,
     max_depth: usize,
     walk_exprs: bool,
@@ -129,6 +136,8 @@ impl<'t> Walker<'t> {
             text,
             optional: 0,
             type_only: 0,
+            guard: vg::ALL,
+            fallback_for: Vec::new(),
             depth: 0,
             max_depth: 0,
             walk_exprs: true,
@@ -199,6 +208,8 @@ impl<'t> Walker<'t> {
             stmt: span_of(stmt),
             context: self.context(false),
             names,
+            guard: self.guard,
+            fallback_for: self.fallback_for.clone(),
         });
     }
 
@@ -251,24 +262,38 @@ impl<'t> Walker<'t> {
     }
 
     fn try_stmt(&mut self, t: &ast::StmtTry) {
-        let optional = t.handlers.iter().any(|h| {
+        // A missing module raises ModuleNotFoundError; the first handler
+        // that matches it is the one that runs.
+        let handler = t.handlers.iter().position(|h| {
             let ast::ExceptHandler::ExceptHandler(h) = h;
-            match &h.type_ {
-                None => true,
-                Some(ty) => catches_import_error(ty),
-            }
+            h.type_.as_deref().is_none_or(catches_import_error)
+        });
+        let optional = handler.is_some_and(|i| {
+            let ast::ExceptHandler::ExceptHandler(h) = &t.handlers[i];
+            !h.body.last().is_some_and(gives_up)
         });
         if optional {
             self.optional += 1;
         }
+        let first = self.imports.len();
         self.visit_body(&t.body);
         if optional {
             self.optional -= 1;
         }
+        let body_modules: Vec<String> = self.imports[first..]
+            .iter()
+            .map(|i| i.module.clone())
+            .collect();
         // Handlers, `else` and `finally` are not guarded by this try's own
         // handlers: an import there fails the script (see `context`).
-        for h in &t.handlers {
-            self.visit_except_handler(h);
+        for (i, h) in t.handlers.iter().enumerate() {
+            if Some(i) == handler && !body_modules.is_empty() {
+                let outer = std::mem::replace(&mut self.fallback_for, body_modules.clone());
+                self.visit_except_handler(h);
+                self.fallback_for = outer;
+            } else {
+                self.visit_except_handler(h);
+            }
         }
         self.visit_body(&t.orelse);
         self.visit_body(&t.finalbody);
@@ -276,6 +301,9 @@ impl<'t> Walker<'t> {
 
     fn if_stmt(&mut self, s: &ast::StmtIf) {
         self.visit_expr(&s.test);
+        let outer_guard = self.guard;
+        let (may_true, may_false) = version_test(&s.test);
+        self.guard = outer_guard & may_true;
         let test = type_checking_test(&s.test);
         if test == Some(true) {
             self.type_only += 1;
@@ -284,6 +312,8 @@ impl<'t> Walker<'t> {
         if test == Some(true) {
             self.type_only -= 1;
         }
+        // The `elif`s and `else` run only where the test may be false.
+        self.guard = outer_guard & may_false;
         // After `if not TYPE_CHECKING:` every `elif`/`else` branch runs only
         // under the type checker.
         if test == Some(false) {
@@ -295,6 +325,7 @@ impl<'t> Walker<'t> {
         if test == Some(false) {
             self.type_only -= 1;
         }
+        self.guard = outer_guard;
     }
 
     fn call(&mut self, call: &ast::ExprCall) {
@@ -325,6 +356,8 @@ impl<'t> Walker<'t> {
                 stmt: span_of(call.range()),
                 context: self.context(true),
                 names: Vec::new(),
+                guard: self.guard,
+                fallback_for: self.fallback_for.clone(),
             },
         });
     }
@@ -351,6 +384,115 @@ fn literal_content_span(text: &str, value: &ast::StringLiteralValue) -> Option<S
     (text.get(span.start..span.end) == Some(&*part.value)).then_some(span)
 }
 
+/// `(may_be_true, may_be_false)` over Python 3 minors of an `if` test
+/// (rules in `version_guard`); `(ALL, ALL)` when it is not a version test.
+fn version_test(test: &Expr) -> (Minors, Minors) {
+    const UNKNOWN: (Minors, Minors) = (vg::ALL, vg::ALL);
+    match test {
+        Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => {
+            let (t, f) = version_test(&u.operand);
+            (f, t)
+        }
+        Expr::BoolOp(b) => {
+            let parts = b.values.iter().map(version_test);
+            match b.op {
+                ast::BoolOp::And => parts.fold((vg::ALL, 0), |(t, f), (t2, f2)| (t & t2, f | f2)),
+                ast::BoolOp::Or => parts.fold((0, vg::ALL), |(t, f), (t2, f2)| (t | t2, f & f2)),
+            }
+        }
+        Expr::Compare(c) if c.ops.len() == 1 && c.comparators.len() == 1 => {
+            let Some(op) = cmp_op(c.ops[0]) else {
+                return UNKNOWN;
+            };
+            let right = &c.comparators[0];
+            let found = match (version_subject(&c.left), version_literal(right)) {
+                (Some(s), Some(l)) => Some((s, op, l)),
+                _ => match (version_literal(&c.left), version_subject(right)) {
+                    (Some(l), Some(s)) => Some((s, op.flipped(), l)),
+                    _ => None,
+                },
+            };
+            found
+                .and_then(|(s, op, l)| vg::compare(s, op, &l))
+                .unwrap_or(UNKNOWN)
+        }
+        _ => UNKNOWN,
+    }
+}
+
+fn cmp_op(op: ast::CmpOp) -> Option<vg::Op> {
+    Some(match op {
+        ast::CmpOp::Lt => vg::Op::Lt,
+        ast::CmpOp::LtE => vg::Op::LtE,
+        ast::CmpOp::Gt => vg::Op::Gt,
+        ast::CmpOp::GtE => vg::Op::GtE,
+        ast::CmpOp::Eq => vg::Op::Eq,
+        ast::CmpOp::NotEq => vg::Op::NotEq,
+        _ => return None,
+    })
+}
+
+fn is_version_info(e: &Expr) -> bool {
+    match e {
+        Expr::Name(n) => n.id.as_str() == "version_info",
+        Expr::Attribute(a) => {
+            a.attr.id.as_str() == "version_info"
+                && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "sys")
+        }
+        _ => false,
+    }
+}
+
+fn small_int(e: &Expr) -> Option<u64> {
+    match e {
+        Expr::NumberLiteral(n) => match &n.value {
+            ast::Number::Int(i) => i.as_u64(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn version_subject(e: &Expr) -> Option<vg::Subject> {
+    if is_version_info(e) {
+        return Some(vg::Subject::Tuple);
+    }
+    match e {
+        Expr::Attribute(a) if is_version_info(&a.value) => match a.attr.id.as_str() {
+            "major" => Some(vg::Subject::Major),
+            "minor" => Some(vg::Subject::Minor),
+            _ => None,
+        },
+        Expr::Subscript(s) if is_version_info(&s.value) => match s.slice.as_ref() {
+            Expr::Slice(sl)
+                if sl.lower.is_none()
+                    && sl.step.is_none()
+                    && sl.upper.as_deref().and_then(small_int) == Some(2) =>
+            {
+                Some(vg::Subject::Slice2)
+            }
+            i => match small_int(i) {
+                Some(0) => Some(vg::Subject::Major),
+                Some(1) => Some(vg::Subject::Minor),
+                _ => None,
+            },
+        },
+        _ => None,
+    }
+}
+
+fn version_literal(e: &Expr) -> Option<vg::Literal> {
+    match e {
+        Expr::Tuple(t) => t
+            .elts
+            .iter()
+            .map(small_int)
+            .collect::<Option<Vec<u64>>>()
+            .map(vg::Literal::Tuple),
+        _ => small_int(e).map(vg::Literal::Int),
+    }
+}
+
 /// `Some(true)` for `TYPE_CHECKING` / `x.TYPE_CHECKING`, `Some(false)` for
 /// their negation with `not`, else `None`.
 fn type_checking_test(test: &Expr) -> Option<bool> {
@@ -359,6 +501,28 @@ fn type_checking_test(test: &Expr) -> Option<bool> {
         Expr::Attribute(a) if context::is_type_checking_name(a.attr.id.as_str()) => Some(true),
         Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => type_checking_test(&u.operand).map(|b| !b),
         _ => None,
+    }
+}
+
+/// A handler ending in `raise …` or `sys.exit(…)` (and the like) does not
+/// let the script run without the module.
+fn gives_up(last: &Stmt) -> bool {
+    match last {
+        Stmt::Raise(_) => true,
+        Stmt::Expr(e) => match e.value.as_ref() {
+            Expr::Call(call) => match call.func.as_ref() {
+                Expr::Name(n) => context::is_exit_call(None, n.id.as_str()),
+                Expr::Attribute(a) => match a.value.as_ref() {
+                    Expr::Name(obj) => {
+                        context::is_exit_call(Some(obj.id.as_str()), a.attr.id.as_str())
+                    }
+                    _ => false,
+                },
+                _ => false,
+            },
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -389,6 +553,12 @@ impl<'a> Visitor<'a> for Walker<'_> {
         if let Some(test) = &clause.test {
             self.visit_expr(test);
         }
+        // Clauses are visited in order with `guard` = "every earlier test
+        // may be false"; this clause's body also needs its own test true,
+        // and the clauses after it need it false.
+        let before = self.guard;
+        let (may_true, may_false) = clause.test.as_ref().map_or((vg::ALL, 0), version_test);
+        self.guard = before & may_true;
         if type_only {
             self.type_only += 1;
         }
@@ -396,6 +566,7 @@ impl<'a> Visitor<'a> for Walker<'_> {
         if type_only {
             self.type_only -= 1;
         }
+        self.guard = before & may_false;
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {

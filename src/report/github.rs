@@ -8,22 +8,16 @@
 //! Like ruff, the message repeats `path:row:col: CODE`, because the job log
 //! shows only the message, and adds the fix as a second line.
 
-use super::{needed_text, portable_path, span_positions, FileResult};
+use super::{portable_path, span_positions, FileResult};
 use crate::diagnostic::{Applicability, Severity};
-use crate::span::LineIndex;
 use std::io::{self, Write};
 
 pub(super) fn render(results: &[FileResult], out: &mut dyn Write) -> io::Result<()> {
-    for r in results {
-        // Clean files (most of a run) cost no line scan.
-        if r.diagnostics.is_empty() {
-            continue;
-        }
-        let text = needed_text(r);
-        let index = LineIndex::new(text);
+    for file in super::located(results) {
+        let (r, text, index) = (file.result, file.text, &file.index);
         let path = portable_path(&r.path);
         for d in &r.diagnostics {
-            let (start, end) = span_positions(text, &index, d.span);
+            let (start, end) = span_positions(text, index, d.span);
             let level = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

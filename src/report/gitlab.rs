@@ -6,9 +6,8 @@
 //! finding's ordinal among identical ones in the file, but not its line, so
 //! that editing lines above does not make it look new.
 
-use super::{needed_text, portable_path, span_positions, FileResult};
+use super::{portable_path, span_positions, FileResult};
 use crate::diagnostic::Severity;
-use crate::span::LineIndex;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -42,17 +41,12 @@ struct Issue<'a> {
 
 pub(super) fn render(results: &[FileResult], out: &mut dyn Write) -> io::Result<()> {
     let mut issues = Vec::new();
-    for r in results {
-        // Clean files (most of a run) cost no line scan.
-        if r.diagnostics.is_empty() {
-            continue;
-        }
-        let text = needed_text(r);
-        let index = LineIndex::new(text);
+    for file in super::located(results) {
+        let (r, text, index) = (file.result, file.text, &file.index);
         let path = portable_path(&r.path);
         let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
         for d in &r.diagnostics {
-            let (start, end) = span_positions(text, &index, d.span);
+            let (start, end) = span_positions(text, index, d.span);
             let ordinal = seen.entry((d.code, d.message.as_str())).or_insert(0);
             let fp = fingerprint(&path, d.code, &d.message, *ordinal);
             *ordinal += 1;

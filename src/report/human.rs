@@ -12,8 +12,8 @@
 //! ```
 
 use super::{
-    clamp_span, has_safe_fix, needed_text, one_line, plural, span_positions, statistics, visible,
-    FileResult, RenderOptions, Summary,
+    clamp_span, has_safe_fix, one_line, plural, span_positions, statistics, visible, FileResult,
+    RenderOptions, Summary,
 };
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::span::{LineIndex, Span};
@@ -65,15 +65,9 @@ pub(super) fn render(
     if opts.statistics {
         write_statistics(results, &pal, out)?;
     } else {
-        for r in results {
-            // Clean files (most of a run) cost no line scan.
-            if r.diagnostics.is_empty() {
-                continue;
-            }
-            let text = needed_text(r);
-            let index = LineIndex::new(text);
-            for d in &r.diagnostics {
-                write_diagnostic(r, text, &index, d, &pal, out)?;
+        for file in super::located(results) {
+            for d in &file.result.diagnostics {
+                write_diagnostic(file.result, file.text, &file.index, d, &pal, out)?;
                 writeln!(out)?;
             }
         }

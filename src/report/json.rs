@@ -7,9 +7,9 @@
 //! them. The order comes from the struct declarations, not from a map, so it
 //! holds whatever features `serde_json` is built with.
 
-use super::{needed_text, span_positions, statistics, FileResult, RuleMeta};
+use super::{span_positions, statistics, FileResult, RuleMeta};
 use crate::diagnostic::Applicability;
-use crate::span::{LineIndex, Position};
+use crate::span::Position;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -67,22 +67,17 @@ pub(super) fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut all = Vec::new();
-    for r in results {
-        // Clean files (most of a run) cost no line scan.
-        if r.diagnostics.is_empty() {
-            continue;
-        }
-        let text = needed_text(r);
-        let index = LineIndex::new(text);
+    for file in super::located(results) {
+        let (r, text, index) = (file.result, file.text, &file.index);
         for d in &r.diagnostics {
-            let (start, end) = span_positions(text, &index, d.span);
+            let (start, end) = span_positions(text, index, d.span);
             let fix = d.fix.as_ref().map(|f| JsonFix {
                 applicability: f.applicability,
                 edits: f
                     .edits
                     .iter()
                     .map(|e| {
-                        let (s, t) = span_positions(text, &index, e.span);
+                        let (s, t) = span_positions(text, index, e.span);
                         JsonEdit {
                             content: &e.content,
                             end_location: t.into(),

@@ -175,6 +175,30 @@ pub(crate) fn needed_text(r: &FileResult) -> &str {
     r.text.get(..end).unwrap_or(&r.text)
 }
 
+/// A file that has diagnostics, with the text and line index their spans
+/// need (see [`needed_text`]).
+pub(crate) struct Located<'a> {
+    pub result: &'a FileResult,
+    pub text: &'a str,
+    pub index: LineIndex,
+}
+
+/// The files with diagnostics, in order. Clean files (most of a run) cost no
+/// line scan.
+pub(crate) fn located(results: &[FileResult]) -> impl Iterator<Item = Located<'_>> {
+    results
+        .iter()
+        .filter(|r| !r.diagnostics.is_empty())
+        .map(|r| {
+            let text = needed_text(r);
+            Located {
+                result: r,
+                text,
+                index: LineIndex::new(text),
+            }
+        })
+}
+
 /// Start and end (exclusive) positions of a span, robust to spans that are
 /// out of range, reversed, or not on character boundaries (a bug elsewhere
 /// must not make a renderer panic).

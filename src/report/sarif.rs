@@ -4,11 +4,9 @@
 //! Columns are counted in characters, so the run says
 //! `"columnKind": "unicodeCodePoints"` (SARIF's default is UTF-16 units).
 
-use super::{
-    gitlab::fingerprint, needed_text, portable_path, span_positions, FileResult, RuleMeta,
-};
+use super::{gitlab::fingerprint, portable_path, span_positions, FileResult, RuleMeta};
 use crate::diagnostic::{Applicability, Severity};
-use crate::span::{LineIndex, Position};
+use crate::span::Position;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -97,18 +95,13 @@ pub(super) fn render(
         .collect();
 
     let mut results_json = Vec::new();
-    for r in results {
-        // Clean files (most of a run) cost no line scan.
-        if r.diagnostics.is_empty() {
-            continue;
-        }
-        let text = needed_text(r);
-        let index = LineIndex::new(text);
+    for file in super::located(results) {
+        let (r, text, index) = (file.result, file.text, &file.index);
         let uri = path_to_uri(&r.path);
         let path = portable_path(&r.path);
         let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
         for d in &r.diagnostics {
-            let (start, end) = span_positions(text, &index, d.span);
+            let (start, end) = span_positions(text, index, d.span);
             let ordinal = seen.entry((d.code, d.message.as_str())).or_insert(0);
             let fp = fingerprint(&path, d.code, &d.message, *ordinal);
             *ordinal += 1;
@@ -134,7 +127,7 @@ pub(super) fn render(
                     .edits
                     .iter()
                     .map(|e| {
-                        let (s, t) = span_positions(text, &index, e.span);
+                        let (s, t) = span_positions(text, index, e.span);
                         json!({
                             "deletedRegion": region(s, t),
                             "insertedContent": { "text": e.content },

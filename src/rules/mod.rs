@@ -172,7 +172,9 @@ impl Ctx<'_> {
                 code: rule.code,
                 name: rule.name,
                 severity: rule.severity,
-                message,
+                // The rule name leads, as in `missing-dependency: "yaml" is imported …`:
+                // editors show the message alone.
+                message: format!("{}: {message}", rule.name),
                 span,
                 fix,
                 module: module.map(str::to_owned),
@@ -206,6 +208,27 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     nd003_unresolved_import::check(ctx, &mut out);
     out
+}
+
+/// Required third-party imports that no declaration provides, each with its
+/// resolved attribute, once per attribute, not suppressed for `code`: the
+/// candidates of ND001 (missing) and ND008 (transitive).
+pub fn unprovided<'a>(
+    ctx: &'a Ctx,
+    code: &'a str,
+) -> impl Iterator<Item = (&'a Needed, &'a str)> + 'a {
+    let mut seen = std::collections::BTreeSet::new();
+    ctx.needed
+        .iter()
+        .zip(&ctx.matching.providers)
+        .filter(move |(n, providers)| {
+            n.class == crate::imports::Class::ThirdParty
+                && n.required()
+                && providers.is_empty()
+                && !n.is_suppressed(code)
+        })
+        .filter_map(|(n, _)| Some((n, n.resolved_attr()?)))
+        .filter(move |(_, attr)| seen.insert(attr.to_string()))
 }
 
 /// How a declared attribute is written for messages: `python3Packages.x`.

@@ -2,8 +2,6 @@
 
 use super::{display_attr, where_imported, Ctx, Finding, Intent, Rule};
 use crate::diagnostic::{Applicability, Severity};
-use crate::imports::Class;
-use std::collections::BTreeSet;
 
 pub const RULE: Rule = Rule {
     code: "ND001",
@@ -33,21 +31,8 @@ list it joins; a sorted list stays sorted."#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let mut seen = BTreeSet::new();
-    for (n, providers) in ctx.needed.iter().zip(&ctx.matching.providers) {
-        if n.class != Class::ThirdParty
-            || !n.required()
-            || !providers.is_empty()
-            || n.is_suppressed(RULE.code)
-        {
-            continue;
-        }
-        let Some(attr) = n.resolved_attr() else {
-            continue;
-        };
-        if super::nd008_transitive_dependency::propagator(ctx, attr).is_some()
-            || !seen.insert(attr.to_owned())
-        {
+    for (n, attr) in super::unprovided(ctx, RULE.code) {
+        if super::nd008_transitive_dependency::propagator(ctx, attr).is_some() {
             continue;
         }
         let shown = display_attr(ctx.header, attr);

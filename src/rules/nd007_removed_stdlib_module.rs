@@ -72,11 +72,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             n.span,
             format!(
                 "\"{}\" {} but {gone} (the script runs Python {}){advice}",
-                n.module,
+                n.top_level(),
                 where_imported(ctx, n),
                 ctx.version
             ),
-            Some(&n.module),
+            Some(n.top_level()),
             restored_by.as_deref(),
             fix,
         ));

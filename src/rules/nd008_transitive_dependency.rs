@@ -2,8 +2,6 @@
 
 use super::{display_attr, where_imported, Ctx, Finding, Intent, Rule};
 use crate::diagnostic::{Applicability, Severity};
-use crate::imports::Class;
-use std::collections::BTreeSet;
 
 pub const RULE: Rule = Rule {
     code: "ND008",
@@ -43,18 +41,7 @@ pub fn propagator(ctx: &Ctx, attr: &str) -> Option<Vec<String>> {
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let mut seen = BTreeSet::new();
-    for (n, providers) in ctx.needed.iter().zip(&ctx.matching.providers) {
-        if n.class != Class::ThirdParty
-            || !n.required()
-            || !providers.is_empty()
-            || n.is_suppressed(RULE.code)
-        {
-            continue;
-        }
-        let Some(attr) = n.resolved_attr() else {
-            continue;
-        };
+    for (n, attr) in super::unprovided(ctx, RULE.code) {
         let Some(chain) = propagator(ctx, attr) else {
             continue;
         };
@@ -64,9 +51,6 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             String::new()
         };
-        if !seen.insert(attr.to_owned()) {
-            continue;
-        }
         let shown = display_attr(ctx.header, attr);
         out.push(ctx.finding(
             &RULE,
