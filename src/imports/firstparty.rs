@@ -2,7 +2,65 @@
 //! `sys.path[0]` when the script runs).
 
 use super::context::is_dotted_name;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// What one directory offers as top-level modules, read once per run: a
+/// script directory is asked about every import of every script in it, and a
+/// stat (or worse, a listing for `top.<tag>.so`) per question made a check
+/// of N scripts in one directory cost N² (125 s for 20,000 scripts).
+#[derive(Debug, Default)]
+struct Listing {
+    /// `name` for `name.py` files.
+    sources: HashSet<String>,
+    /// Directories (packages and namespace packages).
+    dirs: HashSet<String>,
+    /// Module name → file for compiled extensions (`name.so`, `name.<tag>.so`, `.pyd`).
+    extensions: HashMap<String, String>,
+}
+
+fn listing(dir: &Path) -> Arc<Listing> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Listing>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(l) = cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+        return l;
+    }
+    let mut l = Listing::default();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        // Symlinks count as what they point to, as Python's import system sees them.
+        let ty = entry.file_type().ok();
+        let (is_file, is_dir) = match ty {
+            Some(t) if t.is_symlink() => {
+                let p = entry.path();
+                (p.is_file(), p.is_dir())
+            }
+            Some(t) => (t.is_file(), t.is_dir()),
+            None => (false, false),
+        };
+        if is_dir {
+            l.dirs.insert(name.to_owned());
+        } else if is_file {
+            if let Some(stem) = name.strip_suffix(".py") {
+                l.sources.insert(stem.to_owned());
+            } else if let Some((module, rest)) = name.split_once('.') {
+                let is_ext = rest == "so"
+                    || rest == "pyd"
+                    || (rest.ends_with(".so") || rest.ends_with(".pyd")) && !rest.starts_with('.');
+                if is_ext {
+                    l.extensions.entry(module.to_owned()).or_insert_with(|| name.to_owned());
+                }
+            }
+        }
+    }
+    let l = Arc::new(l);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(dir.to_path_buf(), Arc::clone(&l));
+    }
+    l
+}
 
 /// The file or directory in `dir` that provides top-level module `top`:
 /// `top.py`, a directory `top/` (a package, or a namespace package without
@@ -12,24 +70,14 @@ pub fn first_party_path(dir: &Path, top: &str) -> Option<PathBuf> {
     if !is_dotted_name(top) || top.contains('.') {
         return None;
     }
-    let py = dir.join(format!("{top}.py"));
-    if py.is_file() {
-        return Some(py);
+    let l = listing(dir);
+    if l.sources.contains(top) {
+        return Some(dir.join(format!("{top}.py")));
     }
-    let pkg = dir.join(top);
-    if pkg.is_dir() {
-        return Some(pkg);
+    if l.dirs.contains(top) {
+        return Some(dir.join(top));
     }
-    let prefix = format!("{top}.");
-    std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
-        let name = entry.file_name();
-        let name = name.to_str()?;
-        let rest = name.strip_prefix(&prefix)?;
-        let is_ext = rest == "so"
-            || rest == "pyd"
-            || (rest.ends_with(".so") || rest.ends_with(".pyd")) && !rest.starts_with('.');
-        (is_ext && entry.path().is_file()).then(|| entry.path())
-    })
+    l.extensions.get(top).map(|f| dir.join(f))
 }
 
 /// The Python source files, under `root`, that running `import module`
