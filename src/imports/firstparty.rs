@@ -50,7 +50,9 @@ fn listing(dir: &Path) -> Arc<Listing> {
                     || rest == "pyd"
                     || (rest.ends_with(".so") || rest.ends_with(".pyd")) && !rest.starts_with('.');
                 if is_ext {
-                    l.extensions.entry(module.to_owned()).or_insert_with(|| name.to_owned());
+                    l.extensions
+                        .entry(module.to_owned())
+                        .or_insert_with(|| name.to_owned());
                 }
             }
         }

@@ -28,9 +28,62 @@ one slows the first start and enlarges the closure.
 ## Fix
 Removes the declaration. The fix is unsafe (not applied by `--fix`) when the
 script has imports nixdeps cannot resolve, since the package may provide them.
-Keep a package used outside imports (a plugin, a tool run by the script) with
-`keep = ["attr"]` in the configuration."#,
+Packages another declared package loads by name (`BeautifulSoup(html,
+"lxml")`, pandas' Excel and Parquet engines, SQLAlchemy drivers, matplotlib
+backends, `pytest-*` plugins with pytest) are not reported. Keep any other
+package used outside imports (a tool run by the script) with `keep = ["attr"]`
+in the configuration."#,
 };
+
+/// Packages that another package loads by name at run time, never by an
+/// import in the script: `BeautifulSoup(html, "lxml")`, `pandas.read_excel`
+/// (openpyxl), an SQLAlchemy URL (psycopg2), a matplotlib backend (pyqt5).
+/// With the loader declared, such a package is not reported unused: a removal
+/// would break the script, and a linter's false alarm costs more than a
+/// missed stale package. (package, loaders)
+const LOADED_BY_NAME: &[(&str, &[&str])] = &[
+    ("lxml", &["beautifulsoup4", "pandas", "feedparser"]),
+    ("html5lib", &["beautifulsoup4", "pandas"]),
+    ("openpyxl", &["pandas", "tablib"]),
+    ("xlrd", &["pandas", "tablib"]),
+    ("xlsxwriter", &["pandas"]),
+    ("odfpy", &["pandas"]),
+    ("pyxlsb", &["pandas"]),
+    ("pyarrow", &["pandas", "dask", "polars"]),
+    ("fastparquet", &["pandas", "dask"]),
+    ("tables", &["pandas"]),
+    ("tabulate", &["pandas"]),
+    ("psycopg2", &["sqlalchemy", "pandas", "peewee", "dataset"]),
+    ("psycopg", &["sqlalchemy"]),
+    ("pymysql", &["sqlalchemy", "dataset"]),
+    ("mysqlclient", &["sqlalchemy", "django"]),
+    ("oracledb", &["sqlalchemy"]),
+    ("cx-oracle", &["sqlalchemy"]),
+    ("pyqt5", &["matplotlib"]),
+    ("pyqt6", &["matplotlib"]),
+    ("pyside6", &["matplotlib"]),
+    ("pycairo", &["matplotlib"]),
+    ("tkinter", &["matplotlib"]),
+    ("pysocks", &["requests", "urllib3", "httpx"]),
+    ("brotli", &["urllib3", "aiohttp", "httpx"]),
+    ("h2", &["httpx"]),
+    ("uvloop", &["uvicorn"]),
+    ("httptools", &["uvicorn"]),
+    ("pillow", &["matplotlib", "reportlab", "qrcode"]),
+    ("cryptography", &["pyjwt", "paramiko"]),
+];
+
+/// The declared package that may load `attr` by name (see [`LOADED_BY_NAME`]);
+/// `pytest-*` plugins are loaded by a declared pytest.
+fn loaded_by<'a>(attr: &str, declared: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    let loaders = LOADED_BY_NAME
+        .iter()
+        .find(|(p, _)| *p == attr)
+        .map(|(_, l)| *l);
+    declared.clone().find(|d| {
+        loaders.is_some_and(|l| l.contains(d)) || (*d == "pytest" && attr.starts_with("pytest-"))
+    })
+}
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let unresolved = ctx
@@ -52,6 +105,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .any(|e| e.attr == d.attr)
             || ctx.db.canonical(&d.attr).is_none()
         {
+            continue;
+        }
+        let declared = ctx.header.declarations.iter().map(|e| e.attr.as_str());
+        if loaded_by(&d.attr, declared).is_some() {
             continue;
         }
         out.push(ctx.finding(
