@@ -426,3 +426,34 @@ fn explain_imports_header_completions_man() {
     let (_, out, _) = stdout_of(nixdeps().arg("man"));
     assert!(out.contains(".TH"));
 }
+
+#[test]
+fn unsafe_fixes_only_when_asked() {
+    // With an unresolved import, removing an unused package is unsafe: the
+    // package may be the one that provides it.
+    let t = tempfile::tempdir().unwrap();
+    let text = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.requests ps.toolz ])\"\nimport requests\nimport mystery_module\n";
+    let p = write(t.path(), "s.py", text);
+    let (code, out, _) = stdout_of(
+        nixdeps()
+            .args(["check", "--fix", "--output-format", "concise"])
+            .arg(&p),
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("ND002") && out.contains("ND003"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap(),
+        text,
+        "safe fixes only: nothing to apply"
+    );
+    nixdeps()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .arg(&p)
+        .assert()
+        .code(1);
+    let fixed = std::fs::read_to_string(&p).unwrap();
+    assert!(
+        !fixed.contains("ps.toolz") && fixed.contains("ps.requests"),
+        "{fixed}"
+    );
+}
