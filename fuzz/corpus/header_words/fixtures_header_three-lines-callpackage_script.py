@@ -1,0 +1,16 @@
+#!/usr/bin/env nix-shell
+#!nix-shell -i python3
+#!nix-shell -p "python3.withPackages(ps: [ ps.attrs ])"
+#!nix-shell -p "python3.pkgs.callPackage (fetchFromGitHub {owner = \"a\"; repo = \"b\"; rev = \"c\"; sha256 = \"d\"; }) { }"
+
+import attrs
+from tabulate import tabulate
+
+
+@attrs.define
+class Point:
+    x: int
+    y: int
+
+
+print(tabulate([attrs.astuple(Point(1, 2))]))

@@ -1,0 +1,3 @@
+#!/usr/bin/env nix-shell
+#!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.dateutil ])"
+import dateutil.parser

@@ -1,0 +1,3 @@
+#!/usr/bin/env nix-shell
+#!nix-shell update-shell.nix -i python3
+import requests
