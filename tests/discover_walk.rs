@@ -1,5 +1,8 @@
 //! Walking directories: ignore files, hidden entries, symlinks, errors.
 
+#[path = "support/nobody.rs"]
+mod nobody;
+
 use nixdeps::discover::{discover, discover_with, exclude_nothing, Candidate, DiscoverOptions};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -219,7 +222,6 @@ fn symlinks_walked_are_not_followed_and_loops_terminate() {
 /// reads, so the test binary re-runs this one test as `nobody` (uid 65534).
 #[cfg(unix)]
 fn as_non_root(test_name: &str, body: impl FnOnce()) {
-    use std::os::unix::process::CommandExt;
     const ENV: &str = "NIXDEPS_TEST_AS_NOBODY";
     if !is_root() {
         body();
@@ -228,22 +230,10 @@ fn as_non_root(test_name: &str, body: impl FnOnce()) {
     if std::env::var_os(ENV).is_some() {
         panic!("still root after dropping privileges");
     }
-    let (_exe_dir, exe) = exe_for_nobody();
-    let out = std::process::Command::new(&exe)
-        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(ENV, "1")
-        .current_dir("/")
-        .uid(65534)
-        .gid(65534)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("1 passed"),
-        "as nobody: {}\n{}\n{}",
-        out.status,
-        stdout,
-        String::from_utf8_lossy(&out.stderr)
+    nobody::run_test_as_nobody(
+        test_name,
+        (ENV, std::ffi::OsStr::new("1")),
+        &["--nocapture"],
     );
 }
 
@@ -390,17 +380,4 @@ fn scale() {
         elapsed.as_secs_f64(),
         n as f64 / elapsed.as_secs_f64()
     );
-}
-
-/// A copy of this test binary that user `nobody` can execute, wherever the
-/// checkout lives (CI's folder may not be traversable by other users).
-#[cfg(unix)]
-fn exe_for_nobody() -> (tempfile::TempDir, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-    let exe = dir.path().join("test-binary");
-    fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
-    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
-    (dir, exe)
 }

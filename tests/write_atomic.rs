@@ -1,6 +1,9 @@
 //! `write_atomic`: modes, owners, symlinks, refusals, no temporary left.
 #![cfg(unix)]
 
+#[path = "support/nobody.rs"]
+mod nobody;
+
 use nixdeps::write::{write_atomic, WriteError, TEMP_PREFIX};
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -187,7 +190,6 @@ fn vanished_file_and_non_file() {
 /// root is refused by `access(2)`, not by mode bits alone.
 #[test]
 fn permission_refusals_as_a_plain_user() {
-    use std::os::unix::process::CommandExt;
     const ENV: &str = "NIXDEPS_WRITE_AS_NOBODY";
     if let Some(dir) = std::env::var_os(ENV) {
         let d = PathBuf::from(dir);
@@ -219,25 +221,10 @@ fn permission_refusals_as_a_plain_user() {
     set_mode(&d.join("open/roots"), 0o644);
     fs::write(d.join("open/mine"), OLD).unwrap();
     std::os::unix::fs::chown(d.join("open/mine"), Some(65534), Some(65534)).unwrap();
-    let (_exe_dir, exe) = exe_for_nobody();
-    let out = std::process::Command::new(&exe)
-        .args([
-            "permission_refusals_as_a_plain_user",
-            "--exact",
-            "--test-threads=1",
-        ])
-        .env(ENV, &d)
-        .current_dir("/")
-        .uid(65534)
-        .gid(65534)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("1 passed"),
-        "{}\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
+    nobody::run_test_as_nobody(
+        "permission_refusals_as_a_plain_user",
+        (ENV, d.as_os_str()),
+        &[],
     );
     assert_eq!(fs::read(d.join("locked/open")).unwrap(), OLD);
     assert_eq!(fs::read(d.join("open/roots")).unwrap(), OLD);
@@ -265,17 +252,4 @@ fn unchanged_content_is_not_rewritten() {
     let before = fs::metadata(&f).unwrap();
     write_atomic(&f, OLD, NEW).unwrap();
     assert_ne!(before.ino(), fs::metadata(&f).unwrap().ino());
-}
-
-/// A copy of this test binary that user `nobody` can execute, wherever the
-/// checkout lives (CI's folder may not be traversable by other users).
-#[cfg(unix)]
-fn exe_for_nobody() -> (tempfile::TempDir, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-    let exe = dir.path().join("test-binary");
-    fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
-    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
-    (dir, exe)
 }
