@@ -152,6 +152,7 @@ fn settings_for(config: &Config, path: Option<&Path>) -> Settings {
         file_ignores: path
             .map(|p| config.ignored_codes_for(p))
             .unwrap_or_default(),
+        bom: false,
     }
 }
 
@@ -224,7 +225,8 @@ fn check_one(path: &Path, args: &CheckArgs, resolver: &ConfigResolver) -> Outcom
             }
         }
     };
-    let settings = settings_for(&config, Some(path));
+    let mut settings = settings_for(&config, Some(path));
+    settings.bom = source.bom;
     let checked = match check::check_text(&source.text, Some(path), &settings, fix_mode(args)) {
         Ok(Some(c)) => c,
         Ok(None) => {
@@ -402,7 +404,8 @@ fn run_stdin(args: &CheckArgs, cli_version: Option<PyVersion>) -> Result<u8, Run
         None => resolver.resolve_dir(Path::new(".")),
     }
     .map_err(config_error)?;
-    let settings = settings_for(&config, args.stdin_filename.as_deref());
+    let mut settings = settings_for(&config, args.stdin_filename.as_deref());
+    settings.bom = source.bom;
     let checked = check::check_text(
         &source.text,
         args.stdin_filename.as_deref(),

@@ -46,6 +46,8 @@ pub struct Settings {
     pub selection: Selection,
     /// Codes switched off for this file (`per-file-ignores`).
     pub file_ignores: Vec<String>,
+    /// The file starts with a UTF-8 byte order mark (stripped from the text).
+    pub bom: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +58,7 @@ impl Default for Settings {
             keep: Vec::new(),
             selection: Selection::default(),
             file_ignores: Vec::new(),
+            bom: false,
         }
     }
 }
@@ -121,6 +124,7 @@ fn analyse(
         version,
         db,
         keep: &settings.keep,
+        bom: settings.bom,
     };
     let file_suppressed = imports::file_suppressions(text);
     let mut findings: Vec<Finding> = rules::check(&ctx)

@@ -457,3 +457,25 @@ fn unsafe_fixes_only_when_asked() {
         "{fixed}"
     );
 }
+
+#[test]
+fn a_bom_before_the_shebang_is_reported() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path().join("bom.py");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(CLEAN.as_bytes());
+    std::fs::write(&p, &bytes).unwrap();
+    let (code, out, _) = stdout_of(
+        nixdeps()
+            .args(["check", "--output-format", "concise"])
+            .arg(&p),
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("bom.py:1:1: ND011") && out.contains("byte order mark"),
+        "{out}"
+    );
+    // The same script without the BOM is clean.
+    std::fs::write(&p, CLEAN).unwrap();
+    nixdeps().arg("check").arg(&p).assert().code(0);
+}

@@ -111,6 +111,8 @@ pub struct Ctx<'a> {
     pub db: &'a Database,
     /// Attributes kept even when unused (configuration `keep`).
     pub keep: &'a [String],
+    /// A UTF-8 byte order mark precedes the shebang (ND011).
+    pub bom: bool,
 }
 
 impl Ctx<'_> {

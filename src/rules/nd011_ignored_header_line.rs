@@ -12,7 +12,9 @@ pub const RULE: Rule = Rule {
     doc: r#"## What it finds
 A line that looks like a header line but that nix-shell does not read:
 `# !nix-shell …`, ` #!nix-shell …` (a leading blank), or `#!nix-shell` followed
-by a tab (Nix 2.8 and older skip it). Checked in every nix-shell script,
+by a tab (Nix 2.8 and older skip it). Also a UTF-8 byte order mark before the
+shebang: nixdeps reads the header, but the kernel does not see `#!` and
+nix-shell evaluates the whole file as Nix. Checked in every nix-shell script,
 whatever its interpreter.
 
 ## Why it matters
@@ -28,6 +30,16 @@ None automatic: write `#!nix-shell` at the start of the line, followed by one sp
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    if ctx.bom {
+        out.push(ctx.finding(
+            &RULE,
+            ctx.header.shebang,
+            "a byte order mark precedes `#!`: the kernel does not run the shebang and nix-shell reads the file as a Nix expression; save the file without the BOM".into(),
+            None,
+            None,
+            None,
+        ));
+    }
     for l in &ctx.header.ignored_lines {
         out.push(ctx.finding(
             &RULE,
