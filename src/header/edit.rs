@@ -436,6 +436,30 @@ fn is_sorted(h: &Header, decls: &[usize]) -> bool {
         .all(|w| sort_key(&h.declarations[w[0]].attr) <= sort_key(&h.declarations[w[1]].attr))
 }
 
+/// The names to add, grouped by where each goes (its sorted position, or
+/// `after`), each group in sort order when the list is sorted.
+fn group_by_anchor<'a>(
+    h: &Header,
+    live: &[usize],
+    sorted: bool,
+    adds: &'a [String],
+    after: Anchor,
+) -> BTreeMap<Anchor, Vec<&'a String>> {
+    let mut groups: BTreeMap<Anchor, Vec<&String>> = BTreeMap::new();
+    for n in adds {
+        groups
+            .entry(anchor_for(h, live, sorted, n, after))
+            .or_default()
+            .push(n);
+    }
+    if sorted {
+        for names in groups.values_mut() {
+            names.sort_by_key(|s| sort_key(s));
+        }
+    }
+    groups
+}
+
 fn anchor_for(h: &Header, decls: &[usize], sorted: bool, name: &str, after: Anchor) -> Anchor {
     if sorted {
         if let Some(&d) = decls
@@ -497,17 +521,7 @@ fn add_to_list(
         Some(e) => Anchor::After(e),
         None => Anchor::Empty,
     };
-    let mut groups: BTreeMap<Anchor, Vec<&String>> = BTreeMap::new();
-    for n in adds {
-        groups
-            .entry(anchor_for(h, &live, sorted, n, after))
-            .or_default()
-            .push(n);
-    }
-    for (anchor, mut names) in groups {
-        if sorted {
-            names.sort_by_key(|s| sort_key(s));
-        }
+    for (anchor, names) in group_by_anchor(h, &live, sorted, adds, after) {
         let forms: Vec<String> = names.iter().map(|n| form(n)).collect();
         let joined = forms.join(" ");
         let (pos, content) = match anchor {
@@ -579,17 +593,7 @@ fn add_words(
         return Ok(());
     };
     let after = Anchor::After(h.declarations[last].element.end);
-    let mut groups: BTreeMap<Anchor, Vec<&String>> = BTreeMap::new();
-    for n in adds {
-        groups
-            .entry(anchor_for(h, &live, sorted, n, after))
-            .or_default()
-            .push(n);
-    }
-    for (anchor, mut names) in groups {
-        if sorted {
-            names.sort_by_key(|s| sort_key(s));
-        }
+    for (anchor, names) in group_by_anchor(h, &live, sorted, adds, after) {
         let words: Vec<String> = names.iter().map(|n| format!("{prefix}{n}")).collect();
         let joined = words.join(" ");
         match anchor {
