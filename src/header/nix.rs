@@ -269,6 +269,35 @@ pub(crate) struct WordDecl {
     pub style: DeclStyle,
 }
 
+/// A flake installable's declaration: `text[..a]` is its prefix
+/// (`nixpkgs#python3Packages.`), `attr` starts at `a`, the interpreter is
+/// named by the `set_len` bytes at `skip`.
+#[allow(clippy::too_many_arguments)]
+fn installable_decl(
+    r: &dyn Fn(usize, usize) -> Span,
+    text: &str,
+    span: Span,
+    skip: usize,
+    interp: &str,
+    set_len: usize,
+    a: usize,
+    attr: &str,
+) -> WordDecl {
+    WordDecl {
+        prefix: text[..a].to_string(),
+        attr: attr.to_string(),
+        attr_span: r(a, a + attr.len()),
+        element: span,
+        text_element: (0, text.len()),
+        python: PythonRef {
+            attr: interp.to_string(),
+            version: version_of(interp),
+            span: r(skip, skip + set_len),
+        },
+        style: DeclStyle::Installable,
+    }
+}
+
 /// Add a word-style (or installable) declaration to the group of words with
 /// the same prefix.
 pub(crate) fn push_word_decl(h: &mut Header, wi: usize, d: WordDecl) {
@@ -544,41 +573,33 @@ pub fn installable(h: &mut Header, wi: usize) {
             };
             h.pythons.push(p);
         }
+        // `SET.attr` and `INTERP.pkgs.attr`: the set (its first `set_len`
+        // bytes) names the interpreter; the attribute starts at `a`.
         [set, attr] if set_interp(set).is_some() => {
-            let interp = set_interp(set).unwrap_or("python3").to_string();
-            let python = PythonRef {
-                version: version_of(&interp),
-                attr: interp,
-                span: r(skip, skip + set.len()),
-            };
-            let a = skip + set.len() + 1;
-            let d = WordDecl {
-                prefix: text[..a].to_string(),
-                attr: attr.to_string(),
-                attr_span: r(a, a + attr.len()),
-                element: span,
-                text_element: (0, text.len()),
-                python,
-                style: DeclStyle::Installable,
-            };
+            let interp = set_interp(set).unwrap_or("python3");
+            let d = installable_decl(
+                &r,
+                &text,
+                span,
+                skip,
+                interp,
+                set.len(),
+                skip + set.len() + 1,
+                attr,
+            );
             push_word_decl(h, wi, d);
         }
         [interp, pkgs, attr] if is_interp(interp) && *pkgs == "pkgs" => {
-            let python = PythonRef {
-                attr: interp.to_string(),
-                version: version_of(interp),
-                span: r(skip, skip + interp.len()),
-            };
-            let a = skip + interp.len() + 6;
-            let d = WordDecl {
-                prefix: text[..a].to_string(),
-                attr: attr.to_string(),
-                attr_span: r(a, a + attr.len()),
-                element: span,
-                text_element: (0, text.len()),
-                python,
-                style: DeclStyle::Installable,
-            };
+            let d = installable_decl(
+                &r,
+                &text,
+                span,
+                skip,
+                interp,
+                interp.len(),
+                skip + interp.len() + 6,
+                attr,
+            );
             push_word_decl(h, wi, d);
         }
         _ if parts
