@@ -67,18 +67,8 @@ pub fn escape_data(s: &str) -> String {
 /// Escaping of a workflow command's property value: the message escapes plus
 /// the `:` and `,` that would end the value.
 pub fn escape_property(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => o.push_str("%25"),
-            '\r' => o.push_str("%0D"),
-            '\n' => o.push_str("%0A"),
-            ':' => o.push_str("%3A"),
-            ',' => o.push_str("%2C"),
-            c => o.push(c),
-        }
-    }
-    o
+    // `%` is escaped first, so the `%` of `%3A` and `%2C` is never doubled.
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]
