@@ -345,11 +345,7 @@ fn run_check(args: CheckArgs) -> Result<u8, RunError> {
         errors.extend(o.error);
     }
     results.sort_by(|a, b| a.path.cmp(&b.path));
-    let summary = Summary {
-        files_checked: results.len(),
-        files_fixed: results.iter().filter(|r| r.fixed > 0).count(),
-        fixes_applied: results.iter().map(|r| r.fixed).sum(),
-    };
+    let summary = Summary::of(&results);
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.diff {
         for d in &diffs {
@@ -425,11 +421,7 @@ fn run_stdin(args: &CheckArgs, cli_version: Option<PyVersion>) -> Result<u8, Run
             fixed: c.fixed,
         })
         .collect();
-    let summary = Summary {
-        files_checked: results.len(),
-        files_fixed: results.iter().filter(|r| r.fixed > 0).count(),
-        fixes_applied: results.iter().map(|r| r.fixed).sum(),
-    };
+    let summary = Summary::of(&results);
     let opts = RenderOptions {
         color: false,
         statistics: args.statistics,

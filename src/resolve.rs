@@ -140,24 +140,6 @@ pub fn needed(
     (needed, analysis.errors)
 }
 
-/// PEP 503 normalisation: lower case, runs of `-_.` → `-`.
-pub fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
-}
-
 /// Does declared attribute `attr` provide the module of `need`? A renamed
 /// attribute provides what its new name does.
 pub fn provides(db: &Database, attr: &str, need: &Needed) -> bool {
@@ -181,7 +163,7 @@ fn provides_as(db: &Database, attr: &str, need: &Needed) -> bool {
         }
     }
     let top = need.top_level();
-    normalize(top) == normalize(attr)
+    crate::db::pep503(top) == crate::db::pep503(attr)
         || db
             .provides(attr)
             .iter()
@@ -244,16 +226,4 @@ pub fn match_declarations(db: &Database, header: &Header, needed: &[Needed]) -> 
         }
     }
     Matching { providers, used }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalize;
-
-    #[test]
-    fn pep503() {
-        assert_eq!(normalize("Foo__Bar.baz"), "foo-bar-baz");
-        assert_eq!(normalize("typing_extensions"), "typing-extensions");
-        assert_eq!(normalize("PyYAML"), "pyyaml");
-    }
 }

@@ -68,6 +68,16 @@ pub struct Summary {
     pub fixes_applied: usize,
 }
 
+impl Summary {
+    pub fn of(results: &[FileResult]) -> Self {
+        Summary {
+            files_checked: results.len(),
+            files_fixed: results.iter().filter(|r| r.fixed > 0).count(),
+            fixes_applied: results.iter().map(|r| r.fixed).sum(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
     pub color: bool,

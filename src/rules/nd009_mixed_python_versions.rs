@@ -27,15 +27,6 @@ invisible to the interpreter of the other, so the import fails.
 None automatic: pick one version for every package."#,
 };
 
-fn interpreter_version(program: &str) -> Option<PyVersion> {
-    let rest = program.strip_prefix("python")?;
-    let (major, minor) = rest.split_once('.')?;
-    Some(PyVersion {
-        major: major.parse().ok()?,
-        minor: minor.parse().ok()?,
-    })
-}
-
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let default = ctx.version;
     let mut first: Option<(PyVersion, &str)> = None;
@@ -60,7 +51,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
     }
     if let (Some(interp), Some((fv, fattr))) = (&ctx.header.interpreter, first) {
-        if let Some(iv) = interpreter_version(&interp.program) {
+        if let Some(iv) = interp.version {
             if iv != fv {
                 out.push(ctx.finding(
                     &RULE,
