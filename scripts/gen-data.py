@@ -27,6 +27,22 @@ VERSIONS = ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
 CURRENT = {"3.13", "3.14"}
 
 
+# Evidence order of modules.tsv tags, strongest first.
+RANK = {"nixpkgs": 0, "debian": 1, "pipreqs": 2, "project": 3}
+
+# Helper module names (tests, setup, docs …) that are so generic that mapping
+# them to any one package would claim first-party code; Debian ships them
+# by packaging accident. Other helpers (kconfiglib's menuconfig) map to
+# their package when nothing else claims the name.
+GENERIC_HELPERS = {
+    "test", "tests", "testing", "testsuite", "conftest", "setup", "docs", "doc",
+    "examples", "example", "benchmarks", "bench", "scripts", "tools", "utils",
+    "__pycache__", "build", "src", "lib", "contrib", "demo", "demos",
+    "samples", "misc", "util", "common", "tasks", "fabfile", "noxfile",
+    "versioneer", "runtests", "run_tests", "ez_setup", "distribute_setup",
+}
+
+
 def die(msg: str) -> None:
     sys.stderr.write(f"gen-data: {msg}\n")
     sys.exit(1)
@@ -53,6 +69,11 @@ def read_tsv(path: str, columns: list[str]) -> list[dict[str, str]]:
     if header is None:
         die(f"{path}: empty")
     return rows
+
+
+def prefixes_of(module: str) -> list[str]:
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 def pep503(name: str) -> str:
@@ -103,15 +124,37 @@ def main() -> None:
     stdlib_current = {m for m, vs in stdlib.items() if CURRENT & set(vs)}
 
     # ------------------------------------------------------------ attributes
-    attr_rows = read_tsv(S("nixpkgs-python-attrs.tsv"), ["attr", "dir"])
+    # The late-2025 table is the snapshot; the mid-2024 one only tells which
+    # names have gone since (rows naming them are renamed or dropped below).
+    cur_rows = read_tsv(S("nixpkgs-python-attrs-current.tsv"), ["attr", "dir", "definition"])
+    # `bootstrap.build` and friends are the bootstrap set inside the package
+    # set, not attributes a script declares.
+    nested = sorted(r["attr"] for r in cur_rows if "." in r["attr"])
+    attr_rows = [r for r in cur_rows if "." not in r["attr"]]
     attrs = sorted({r["attr"] for r in attr_rows})
     attr_set = set(attrs)
+    old_attr_set = {r["attr"] for r in read_tsv(S("nixpkgs-python-attrs.tsv"), ["attr", "dir"])}
+    gone = sorted(old_attr_set - attr_set)
     write("attrs.txt", "\n".join(attrs) + "\n")
 
     # -------------------------------------------------------------- variants
     # Versioned or build variants of one package (django_4, numpy_2,
     # torch-bin, tensorflowWithCuda) provide the same modules as the base.
     dir_of = {r["attr"]: r["dir"] for r in attr_rows}
+    # An attribute defined as another one (`django = self.django_4`,
+    # `torchWithCuda = self.torch.override …`) is built from its directory.
+    same_as = re.compile(r"^(?:= )?(?:self\.)?([A-Za-z0-9_-]+)(?:\.override\b.*)?$")
+    for r in attr_rows:
+        a = r["attr"]
+        seen = {a}
+        while not dir_of.get(a):
+            m = same_as.match(next((x["definition"] for x in attr_rows if x["attr"] == a), ""))
+            if not m or m.group(1) in seen or m.group(1) not in attr_set:
+                break
+            a = m.group(1)
+            seen.add(a)
+        if dir_of.get(a):
+            dir_of[r["attr"]] = dir_of[a]
     variant_re = re.compile(r"^(_[0-9_]+|[0-9]+|-bin|-build|-no-triton|-mpi|With[A-Z]\w*|Without[A-Z]\w*)$")
 
     def top_dir(a: str) -> str:
@@ -125,11 +168,20 @@ def main() -> None:
             if b in attr_set and variant_re.match(a[len(b):]) and top_dir(a) and top_dir(a) == top_dir(b):
                 variants[a] = b
                 break
+    for a in variants:  # django_5_2 -> django_5 -> django
+        while variants[a] in variants:
+            variants[a] = variants[variants[a]]
     write("variants.tsv", tsv(["attr", "base"], [[a, variants[a]] for a in sorted(variants)]))
 
     # --------------------------------------------------------------- aliases
     alias_rows = read_tsv(S("nixpkgs-python-aliases.tsv"), ["old_attr", "new_attr", "note"])
+    alias_rows += read_tsv(X("aliases.tsv"), ["old_attr", "new_attr", "note", "source"])
     aliases = {r["old_attr"]: (r["new_attr"], r["note"]) for r in alias_rows}
+    # An old alias whose name is an attribute again in the newer snapshot
+    # (aliases and attributes cannot share a name in nixpkgs).
+    alias_shadowed = sorted(a for a in aliases if a in attr_set)
+    for a in alias_shadowed:
+        del aliases[a]
     write(
         "aliases.tsv",
         tsv(
@@ -178,6 +230,7 @@ def main() -> None:
     dropped_stdlib = []
     dropped_ns = []
     dropped_listed = []
+    dropped_gone = []
     renamed_targets = []
     tag_of = {
         "nixpkgs-pythonImportsCheck": ["nixpkgs"],
@@ -201,8 +254,9 @@ def main() -> None:
                 break
         else:
             cur, why = follow(attr)
-            if cur is None:
-                die(f"import-names: {mod} -> {attr} is removed ({why})")
+            if cur is None or cur not in attr_set:
+                dropped_gone.append((mod, attr, src, why or "not in the late-2025 snapshot"))
+                continue
             if cur != attr:
                 renamed_targets.append((mod, attr, cur))
             for t in tag_of[src]:
@@ -210,10 +264,92 @@ def main() -> None:
     for key in sorted(set(drops) - used_drops):
         die(f"drop-modules.tsv: row {key} matches nothing")
 
+    # ---------------------------------------------------------- Debian rows
+    # module -> distribution pairs from Debian's Contents index (see
+    # scripts/debian-modules.py), joined to attributes by PEP 503 name, by
+    # the package's directory in python-packages.nix, by a pname nixpkgs
+    # files were seen to use, and through aliases.
+    by_dir: dict[str, set[str]] = collections.defaultdict(set)
+    for r in attr_rows:
+        d = r["dir"].rstrip("/").split("/")[-1]
+        d = d[: -len(".nix")] if d.endswith(".nix") else d
+        if d and d not in ("default",):
+            by_dir[pep503(d)].add(r["attr"])
+    by_pname: dict[str, set[str]] = collections.defaultdict(set)
+    for r in read_tsv(S("nixpkgs-importscheck-reads.tsv"), ["attr", "file", "commit", "pname"]):
+        if r["pname"] and r["attr"] in attr_set:
+            by_pname[pep503(r["pname"])].add(r["attr"])
+
+    def join_dist(dist: str) -> tuple[str | None, str]:
+        n = pep503(dist)
+        if n in attr_set:
+            return n, "pep503"
+        cur, _ = follow(n)
+        if cur and cur in attr_set:
+            return cur, "alias"
+        for how, table in (("dir", by_dir), ("pname", by_pname)):
+            hits = table.get(n, set())
+            if len(hits) == 1:
+                return next(iter(hits)), how
+        return None, ""
+
+    deb_rows = read_tsv(
+        X("debian-modules.tsv"), ["module", "distribution", "debian_package", "kind", "release"]
+    )
+    with open(X("debian-modules.tsv"), encoding="utf-8") as f:
+        deb_release = [l[len("# Release: "):].split(". ")[0] for l in f if l.startswith("# Release: ")]
+    deb_join = collections.Counter()
+    deb_pairs: dict[str, set[str]] = collections.defaultdict(set)
+    deb_helpers: dict[str, set[str]] = collections.defaultdict(set)
+    deb_generic = set()
+    deb_skipped = collections.Counter()
+    for r in deb_rows:
+        mod, kind = r["module"], r["kind"]
+        if kind.endswith("?"):
+            deb_skipped["several distributions in one Debian package"] += 1
+            continue
+        top = mod.split(".")[0]
+        if top in stdlib_any:
+            deb_skipped["standard-library name"] += 1
+            continue
+        if namespaces.get(mod) == "pure":
+            deb_skipped["pure namespace root"] += 1
+            continue
+        a, how = join_dist(r["distribution"])
+        if a is None:
+            deb_skipped["distribution is no nixpkgs attribute"] += 1
+            continue
+        deb_join[how] += 1
+        if kind == "helper":
+            if mod.rsplit(".", 1)[-1] in GENERIC_HELPERS:
+                deb_generic.add(mod)
+            else:
+                deb_helpers[mod].add(a)
+        else:
+            deb_pairs[mod].add(a)
+    # A module Debian ships with one real package and also as another
+    # package's helper goes to the real one; helpers only fill silence.
+    for mod, attrs_ in deb_pairs.items():
+        for a in sorted(attrs_):
+            mapping[mod].setdefault(a, set()).add("debian")
+    deb_mods_of: dict[str, set[str]] = collections.defaultdict(set)
+    for table in (deb_pairs, deb_helpers):
+        for mod, attrs_ in table.items():
+            for a in attrs_:
+                deb_mods_of[a].add(mod)
+    deb_helper_used = []
+    for mod in sorted(deb_helpers):
+        if mod in deb_pairs or mod in mapping:
+            continue
+        deb_helper_used.append(mod)
+        for a in sorted(deb_helpers[mod]):
+            mapping[mod].setdefault(a, set()).add("debian")
+
     project_rows = read_tsv(X("modules.tsv"), ["import_name", "attr", "source"])
     project_new = 0
     project_confirm = 0
     project_not_in_snapshot = []
+    project_overruled = []
     for r in project_rows:
         mod, attr = r["import_name"], r["attr"]
         if not r["source"].strip():
@@ -223,7 +359,21 @@ def main() -> None:
         if namespaces.get(mod) == "pure":
             die(f"modules.tsv: {mod} is a pure namespace")
         if attr not in attr_set:
-            project_not_in_snapshot.append((mod, attr))
+            cur, _ = follow(attr)
+            if cur is None or cur not in attr_set:
+                project_not_in_snapshot.append((mod, attr))
+                continue
+            attr = cur
+        # Debian contradicts a row only the project states when it gives the
+        # module to another distribution and lists this one's modules without
+        # it. Either alone is no contradiction: two projects can ship one
+        # name (whisper), and Debian splits packages (pkg_resources).
+        own = deb_mods_of.get(attr)
+        shared_says = attr in mapping.get(mod, {})
+        others = deb_pairs.get(mod, set()) - {attr}
+        if others and own and not shared_says and not any(p in own for p in prefixes_of(mod)):
+            project_overruled.append((mod, attr, sorted(own)[:4]))
+            continue
         if attr in mapping.get(mod, {}):
             project_confirm += 1
         else:
@@ -235,8 +385,9 @@ def main() -> None:
         prefer[r["import_name"]] = (r["attr"], r["reason"])
 
     def srank(tags: set[str]) -> int:
-        # Evidence from nixpkgs' own import checks outranks the others.
-        return 0 if "nixpkgs" in tags else (1 if "project" in tags else 2)
+        # nixpkgs' own import checks, then Debian's file lists, then
+        # pipreqs, then the project's rows.
+        return min(RANK[t] for t in tags)
 
     # A sub-module row whose attributes are a subset of its nearest mapped
     # (non-namespace) ancestor's adds nothing but bias: nixpkgs' pygame-ce
@@ -256,24 +407,37 @@ def main() -> None:
 
     module_rows = []
     multi = []
+    prefer_stale = []
+    ties = []
     for mod in sorted(mapping):
         cands = mapping[mod]
         if len(cands) > 1:
-            if mod not in prefer:
-                die(f"{mod} has several attributes {sorted(cands)}: add a prefer.tsv row")
-            p = prefer[mod][0]
-            if p not in cands:
-                die(f"prefer.tsv: {mod} -> {p} is not among {sorted(cands)}")
+            best = min(srank(t) for t in cands.values())
+            top_c = sorted(a for a in cands if srank(cands[a]) == best)
+            if mod in prefer:
+                p, why = prefer[mod]
+                if p not in cands:
+                    die(f"prefer.tsv: {mod} -> {p} is not among {sorted(cands)}")
+            elif len(top_c) == 1:
+                p, why = top_c[0], "evidence rank (" + "+".join(sorted(cands[top_c[0]])) + ")"
+            else:
+                ties.append((mod, top_c, {a: sorted(cands[a]) for a in cands}))
+                continue
             rest = sorted((a for a in cands if a != p), key=lambda a: (srank(cands[a]), a))
             order = [p] + rest
-            multi.append((mod, order, prefer[mod][1]))
+            multi.append((mod, order, why))
         else:
             if mod in prefer:
-                die(f"prefer.tsv: {mod} has only one attribute")
+                # The alternative has left nixpkgs since the row was written.
+                prefer_stale.append((mod, prefer[mod][0]))
             order = list(cands)
         module_rows.append(
             [mod, ",".join(order), ",".join("+".join(sorted(cands[a])) for a in order)]
         )
+    for t in ties:
+        sys.stderr.write(f"tie: {t}\n")
+    if ties:
+        die(f"{len(ties)} modules have several attributes of equal evidence: add prefer.tsv rows")
     for mod in sorted(prefer):
         if mod not in mapping:
             die(f"prefer.tsv: {mod} is not mapped")
@@ -354,9 +518,9 @@ def main() -> None:
 
     # -------------------------------------------------------------- unmapped
     unmapped = read_tsv(X("unmapped.tsv"), ["module", "note", "source"])
-    for r in unmapped:
-        if r["module"] in mapping:
-            die(f"unmapped.tsv: {r['module']} is mapped")
+    stale = [r["module"] for r in unmapped if r["module"] in mapping or pep503(r["module"]) in attr_set]
+    if stale:
+        die(f"unmapped.tsv: now mapped or an attribute: {stale}")
     write(
         "unmapped.tsv",
         tsv(["module", "note"], [[r["module"], r["note"]] for r in sorted(unmapped, key=lambda r: r["module"])]),
@@ -386,8 +550,9 @@ def main() -> None:
         if cur is None or cur not in attr_set:
             continue
         stubs[a] = cur
+    stub_gone = sorted(a for a in stub_over if a not in attr_set)
     for a in stub_over:
-        if a not in stubs:
+        if a not in stubs and a not in stub_gone:
             die(f"stubs.tsv: {a} -> {stub_over[a][0]} did not resolve")
     write("stubs.tsv", tsv(["attr", "target"], [[a, stubs[a]] for a in sorted(stubs)]))
 
@@ -463,9 +628,9 @@ def main() -> None:
     )
     L.append("## Files\n")
     L.append("| file | rows | from |\n|---|---|---|")
-    L.append(f"| `attrs.txt` | {len(attrs)} | nixpkgs `pkgs/top-level/python-packages.nix` at `0000a5db7fe4407131daf88e1485ad5476ab8bba` (mid-2024) |")
-    L.append(f"| `aliases.tsv` | {len(aliases)} | nixpkgs `pkgs/top-level/python-aliases.nix` at `000b58721fef0d1cf693a6f2f4fa442b66fbe2bb` |")
-    L.append(f"| `modules.tsv` | {len(module_rows)} modules, {pairs} module→attribute pairs | shared `import-names.tsv` (nixpkgs pythonImportsCheck + pipreqs) and `extra/modules.tsv` |")
+    L.append(f"| `attrs.txt` | {len(attrs)} | shared `nixpkgs-python-attrs-current.tsv`: nixpkgs `pkgs/top-level/python-packages.nix`, late 2025 (an estimate from the packages it holds; the search index gives no commit for it, read_file id 3039428) |")
+    L.append(f"| `aliases.tsv` | {len(aliases)} | nixpkgs `pkgs/top-level/python-aliases.nix` at `000b58721fef0d1cf693a6f2f4fa442b66fbe2bb` (mid-2024, the newest version the index holds; see `extra/aliases.tsv`) |")
+    L.append(f"| `modules.tsv` | {len(module_rows)} modules, {pairs} module→attribute pairs | shared `import-names.tsv` (nixpkgs pythonImportsCheck + pipreqs), Debian's Contents index (`extra/debian-modules.tsv`) and `extra/modules.tsv` |")
     L.append(f"| `deps.tsv` | {len(deps)} | shared `nixpkgs-python-deps.tsv` ({len(shared_dep_attrs)} rows, 150 commits 2018–2026) refreshed/extended by `extra/deps.tsv` |")
     L.append(f"| `namespaces.tsv` | {len(namespaces)} | `extra/namespaces.tsv` |")
     L.append(f"| `stubs.tsv` | {len(stubs)} | attrs named `types-X`, `X-stubs`, `mypy-boto3-*`, `types-aiobotocore-*`, plus `extra/stubs.tsv` |")
@@ -479,7 +644,17 @@ def main() -> None:
         "Columns: `module` (possibly dotted), `attrs` (preferred first, then the\n"
         "alternatives), `sources` (per attribute, `+`-joined tags: `nixpkgs` =\n"
         "pythonImportsCheck or test-phase import in the package's nixpkgs file,\n"
-        "`pipreqs` = pipreqs' mapping, `project` = `extra/modules.tsv`).\n"
+        "`debian` = Debian's Contents index (`extra/debian-modules.tsv`), `pipreqs` =\n"
+        "pipreqs' mapping, `project` = `extra/modules.tsv`). Evidence order, strongest\n"
+        "first: nixpkgs, debian, pipreqs, project.\n"
+    )
+    by_best = collections.Counter(
+        min((t for t in mapping[r[0]][r[1].split(",")[0]]), key=RANK.get) for r in module_rows
+    )
+    L.append(
+        "Modules by the strongest evidence of their preferred attribute: "
+        + ", ".join(f"{t} {by_best[t]}" for t in sorted(by_best, key=RANK.get))
+        + ".\n"
     )
     L.append("Shared input rows by source: " + ", ".join(f"{k} {counts_in[k]}" for k in sorted(counts_in)) + ".\n")
     L.append(
@@ -501,6 +676,37 @@ def main() -> None:
     L.append(f"\n### Dropped shared rows: listed in extra/drop-modules.tsv ({len(dropped_listed)})\n")
     for m, a, s, why in dropped_listed:
         L.append(f"* `{m}` → `{a}` ({s}): {why}")
+    L.append(f"\n### Dropped shared rows: attribute gone from the late-2025 snapshot ({len(dropped_gone)})\n")
+    for m, a, s_, why in dropped_gone:
+        L.append(f"* `{m}` → `{a}` ({s_}): {why}")
+    if not dropped_gone:
+        L.append("None.")
+    L.append("\n### Debian rows\n")
+    L.append(
+        "`extra/debian-modules.tsv` is written by `scripts/debian-modules.py` from Debian's\n"
+        "Contents index (release " + ", ".join(deb_release) + "; the trixie index could not be\n"
+        "fetched: its mirror reported a size mismatch on both tries). Each Debian package's\n"
+        "`*.dist-info` / `*.egg-info` name is its PyPI distribution; the distribution is joined\n"
+        "to an attribute by PEP 503 name, through an alias, by the package's directory in\n"
+        "python-packages.nix, or by a pname read in a nixpkgs file (only when exactly one\n"
+        "attribute matches). The Contents index is factual metadata (file names per package) of\n"
+        "the Debian archive; no package content was used. Debian is credited here; the file\n"
+        "names carry no licence of their own.\n"
+    )
+    L.append(f"Rows read: {len(deb_rows)}; joined by " + ", ".join(f"{k} {v}" for k, v in sorted(deb_join.items())) + ".\n")
+    L.append("Not used: " + ", ".join(f"{k} {v}" for k, v in sorted(deb_skipped.items())) + ".\n")
+    L.append(
+        f"Helper modules (scripts, test scaffolding, private modules beside a public one): "
+        f"{len(deb_generic)} generic names (`tests`, `setup`, `docs` …) never mapped; "
+        f"{len(deb_helper_used)} others mapped to their package because nothing else claims them; "
+        f"{len([m for m in deb_helpers if m not in deb_helper_used])} left out because a real package or another source claims the name.\n"
+    )
+    L.append(f"\n### Project rows overruled by Debian ({len(project_overruled)})\n")
+    L.append("Debian gives the module to another distribution and lists this attribute's modules without it:\n")
+    for m, a, own in project_overruled:
+        L.append(f"* `{m}` → ~~`{a}`~~ (Debian's {a} ships {', '.join(own)})")
+    if not project_overruled:
+        L.append("None.")
     L.append(f"\n### Sub-module rows folded into their parent ({len(redundant)})\n")
     L.append("Same attributes as the nearest mapped parent (or a subset of them), so the parent row decides:\n")
     L.append(", ".join(f"`{m}`" for m, _ in redundant) + "\n")
@@ -509,7 +715,7 @@ def main() -> None:
         L.append(f"* `{m}`: `{a}` → `{c}`")
     if not renamed_targets:
         L.append("None.")
-    L.append(f"\n### Project rows whose attribute is not in the mid-2024 snapshot ({len(project_not_in_snapshot)})\n")
+    L.append(f"\n### Project rows dropped: attribute not in the late-2025 snapshot ({len(project_not_in_snapshot)})\n")
     for m, a in project_not_in_snapshot:
         L.append(f"* `{m}` → `{a}`")
     if not project_not_in_snapshot:
@@ -520,10 +726,18 @@ def main() -> None:
         if "." not in m and pep503(m) in attr_set and pep503(m) not in r[1].split(",")
     ]
     L.append(f"\n### Mapped modules whose PEP 503 name is a different attribute ({len(shadow)})\n")
-    L.append("Reviewed: that attribute does not ship the module (or is a meta package), so the row stands:\n")
+    L.append(
+        "The evidence names another distribution (reviewed project rows, or Debian's file list,\n"
+        "which does not know the like-named attribute). ND001 suggests the mapped attribute; a\n"
+        "declared like-named attribute still counts as providing its own module form:\n"
+    )
     L.append(", ".join(f"`{m}` → `{a}` (not `{p}`)" for m, a, p in shadow) + "\n")
     L.append(f"\n### Modules with several attributes: preference ({len(multi)})\n")
-    L.append("From `extra/prefer.tsv`; the first attribute is chosen, the others are reported as alternatives.\n")
+    L.append(
+        "From `extra/prefer.tsv` where it has a row; otherwise the attribute with the\n"
+        "strongest evidence (nixpkgs > debian > pipreqs > project). The others are\n"
+        "reported as alternatives.\n"
+    )
     for m, order, why in multi:
         L.append(f"* `{m}`: **{order[0]}** over {', '.join(order[1:])}: {why}")
 
@@ -550,12 +764,23 @@ def main() -> None:
     L.append("| attr | before | after | why |\n|---|---|---|---|")
     for a, o, n, why in sorted(dep_changes):
         L.append(f"| {a} | {o} | {n} | {why} |")
-    L.append(f"\n### Names not in the mid-2024 attribute snapshot ({len(deps_not_in_snapshot)})\n")
+    L.append(f"\n### Names not in the late-2025 attribute snapshot ({len(deps_not_in_snapshot)})\n")
     L.append("Newer than the snapshot, or built inside another package's file; kept so closures stay right.\n")
     L.append(", ".join(f"`{d}`" for d in deps_not_in_snapshot) + "\n")
     big = sorted(closure_sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     L.append("Largest closures: " + ", ".join(f"{a} ({n})" for a, n in big) + ".\n")
 
+    L.append("## attrs.txt, variants.tsv, stubs.tsv: the move to the late-2025 snapshot\n")
+    L.append(
+        f"{len(gone)} attributes of the mid-2024 table are not in the late-2025 one (removed or\n"
+        f"renamed); rows naming them were renamed through aliases or dropped, as listed above.\n"
+        f"{len(nested)} nested `bootstrap.*` names are left out (not declarable packages).\n"
+        f"{len(alias_shadowed)} mid-2024 aliases are attributes again and were dropped: "
+        + ", ".join(f"`{a}`" for a in alias_shadowed) + ".\n"
+        f"Stub overrides for attributes gone: " + (", ".join(f"`{a}`" for a in stub_gone) or "none") + ".\n"
+        f"`prefer.tsv` rows whose alternative has left nixpkgs (kept, inert): "
+        + (", ".join(f"`{m}` ({a})" for m, a in prefer_stale) or "none") + ".\n"
+    )
     L.append("## python-stdlib.tsv\n")
     L.append(
         "Kept in the shared format (`module\\tversions`). The shared table's 3.14 column\n"
@@ -576,6 +801,10 @@ def main() -> None:
     L.append("## Licences\n")
     L.append(
         "nixpkgs is MIT (`LICENSE-nixpkgs.txt`); pipreqs is Apache-2.0\n"
+        "(`LICENSE-pipreqs.txt`, with the notice of what was changed). The `debian` rows are\n"
+        "file-name facts from Debian's archive index (credit: the Debian project; the Contents\n"
+        "files are archive metadata, not a copyrighted work of one package, and no package's\n"
+        "files or texts were copied). Previously: pipreqs is Apache-2.0\n"
         "(`LICENSE-pipreqs.txt`, with the notice of what was changed). The project's\n"
         "extension rows are the project's own, stated from public nixpkgs files and PyPI\n"
         "project metadata named in each row's `source`.\n"

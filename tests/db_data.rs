@@ -25,8 +25,6 @@ fn attrs_sorted_and_unique_for_binary_search() {
 #[test]
 fn module_rows_are_well_formed() {
     let db = Database::get();
-    // Newer than the mid-2024 snapshot; SOURCES.md lists them.
-    let newer = ["google-genai"];
     let mut n = 0;
     for line in MODULES.lines().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -35,11 +33,14 @@ fn module_rows_are_well_formed() {
         let sources: Vec<&str> = f[2].split(',').collect();
         assert_eq!(attrs.len(), sources.len(), "{line}");
         for a in &attrs {
-            assert!(db.has_attr(a) || newer.contains(a), "{line}: {a}");
+            assert!(db.has_attr(a), "{line}: {a}");
         }
         for s in &sources {
             for tag in s.split('+') {
-                assert!(["nixpkgs", "pipreqs", "project"].contains(&tag), "{line}");
+                assert!(
+                    ["nixpkgs", "debian", "pipreqs", "project"].contains(&tag),
+                    "{line}"
+                );
             }
         }
         let top = f[0].split('.').next().unwrap();

@@ -25,6 +25,8 @@
 //! documented preferred one first (`data/extra/prefer.tsv`); the others are
 //! returned as `alternatives`.
 
+mod guess;
+
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
@@ -48,8 +50,10 @@ pub enum Resolution {
     /// `attr` is the preferred attribute; `alternatives` also provide it.
     /// `matched` is the dotted prefix of the module that matched. `source`
     /// says why: the evidence tags of the database row (`nixpkgs`,
-    /// `pipreqs`, `project`, `+`-joined), `pep503` (an attribute with the
-    /// module's normalised name) or `alias` (a name nixpkgs renamed).
+    /// `debian`, `pipreqs`, `project`, `+`-joined), `pep503` (an attribute
+    /// with the module's normalised name), `alias` (a name nixpkgs renamed)
+    /// or `guess` (no evidence; the name resembles the attribute, see
+    /// `db/guess.rs`).
     Resolved {
         attr: String,
         alternatives: Vec<String>,
@@ -60,6 +64,11 @@ pub enum Resolution {
 }
 
 impl Resolution {
+    /// True for a resolution guessed from the module's name alone.
+    pub fn is_guess(&self) -> bool {
+        matches!(self, Resolution::Resolved { source, .. } if source == "guess")
+    }
+
     /// The preferred attribute, if resolved.
     pub fn attr(&self) -> Option<&str> {
         match self {
@@ -384,6 +393,17 @@ impl Database {
 
     /// Resolve a (non-stdlib, non-first-party) module to an attribute.
     pub fn resolve(&self, module: &str) -> Resolution {
+        self.resolve_with(module, true)
+    }
+
+    /// [`Database::resolve`] without the evidence rows of `modules.tsv`:
+    /// only what the name itself says (PEP 503, namespaces, aliases,
+    /// guesses). For measuring how far the name rules carry on their own.
+    pub fn resolve_by_name(&self, module: &str) -> Resolution {
+        self.resolve_with(module, false)
+    }
+
+    fn resolve_with(&self, module: &str, rows: bool) -> Resolution {
         let module = module.trim();
         let top = module.split('.').next().unwrap_or(module);
         if top.is_empty() || self.is_current_stdlib(top) {
@@ -394,7 +414,7 @@ impl Database {
             if ns == Some(NamespaceKind::Pure) {
                 continue;
             }
-            if let Some(row) = self.modules.get(prefix) {
+            if let Some(row) = self.modules.get(prefix).filter(|_| rows) {
                 let first_src = row.sources.split(',').next().unwrap_or("");
                 return self.resolved(row.attrs, prefix, first_src.to_string());
             }
@@ -403,6 +423,9 @@ impl Database {
                 let cand = pep503(prefix);
                 if self.has_attr(&cand) {
                     return self.resolved(&cand, prefix, "pep503".into());
+                }
+                if let Some(g) = self.guess_prefix(prefix) {
+                    return self.resolved(&g, prefix, "guess".into());
                 }
             }
         }
@@ -416,7 +439,10 @@ impl Database {
         if let Some(cur) = self.canonical(&norm) {
             return self.resolved(&cur, top, "alias".into());
         }
-        Resolution::Unresolved
+        match self.guess(module) {
+            Some((attr, matched)) => self.resolved(&attr, &matched, "guess".into()),
+            None => Resolution::Unresolved,
+        }
     }
 
     /// Resolve `from module import name`: `name` may itself be a module of a
@@ -489,16 +515,7 @@ impl Database {
     pub fn provides(&self, attr: &str) -> Vec<String> {
         let mut out = BTreeSet::new();
         let base = self.variant_of(attr);
-        let by_attr = self.by_attr.get_or_init(|| {
-            let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
-            for (module, row) in self.modules.iter() {
-                for a in row.attrs.split(',') {
-                    m.entry(a).or_default().push(module);
-                }
-            }
-            m
-        });
-        let rows = |a: &str| by_attr.get(a).map_or(&[][..], |v| v.as_slice());
+        let rows = |a: &str| self.module_rows_of(a);
         for module in rows(attr).iter().chain(base.map_or(&[][..], rows)) {
             out.insert(self.provided_name(module));
         }
@@ -522,6 +539,20 @@ impl Database {
             out.insert(format!("{ns}.{}", rest.replace('-', "_")));
         }
         out.into_iter().collect()
+    }
+
+    /// The modules rows that name `attr` (the reverse of `modules`).
+    fn module_rows_of(&self, attr: &str) -> &[&'static str] {
+        let by_attr = self.by_attr.get_or_init(|| {
+            let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+            for (module, row) in self.modules.iter() {
+                for a in row.attrs.split(',') {
+                    m.entry(a).or_default().push(module);
+                }
+            }
+            m
+        });
+        by_attr.get(attr).map_or(&[][..], |v| v.as_slice())
     }
 
     fn provided_name(&self, module: &str) -> String {
@@ -704,14 +735,18 @@ impl Database {
         self.unmapped.get(top)
     }
 
-    /// The date of the nixpkgs snapshot the attribute set was read from.
+    /// When the nixpkgs snapshot the attribute set was read from dates
+    /// from. An estimate from the packages it holds: the source gave no
+    /// commit or date (data/SOURCES.md).
     pub fn snapshot(&self) -> &'static str {
-        "2024-06"
+        "late 2025"
     }
 
-    /// The nixpkgs commit of `python-packages.nix` the attribute set is from.
+    /// The nixpkgs commit of `python-packages.nix` the attribute set is
+    /// from: `"unknown"`, because the late-2025 file was read without one
+    /// (the aliases are from `000b58721fef`, mid-2024; data/SOURCES.md).
     pub fn snapshot_commit(&self) -> &'static str {
-        "0000a5db7fe4407131daf88e1485ad5476ab8bba"
+        "unknown"
     }
 }
 

@@ -27,7 +27,10 @@ only the declared packages on the interpreter's path.
 
 ## Fix
 Adds the attribute that provides the module (`ps.pyyaml`), in the style of the
-list it joins; a sorted list stays sorted."#,
+list it joins; a sorted list stays sorted. When no source knows the module and
+the attribute is only guessed from its name (`import foo` → `py-foo`), the
+message says "guessed from the name" and the fix is unsafe (not applied by
+`--fix`)."#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -36,20 +39,32 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let shown = display_attr(ctx.header, attr);
+        // A name-only guess (db/guess.rs) may be wrong: say so, and leave
+        // the edit to the user.
+        let guessed = n.resolution.is_guess();
         out.push(ctx.finding(
             &RULE,
             n.span,
             format!(
-                "\"{}\" {} but no declared package provides it; add {shown}",
+                "\"{}\" {} but no declared package provides it; add {shown}{}",
                 n.module,
-                where_imported(ctx, n)
+                where_imported(ctx, n),
+                if guessed {
+                    " (guessed from the name)"
+                } else {
+                    ""
+                }
             ),
             Some(&n.module),
             Some(attr),
             Some((
                 Intent::Add(attr.to_owned()),
                 format!("Add {shown}"),
-                Applicability::Safe,
+                if guessed {
+                    Applicability::Unsafe
+                } else {
+                    Applicability::Safe
+                },
             )),
         ));
     }

@@ -27,7 +27,8 @@ one slows the first start and enlarges the closure.
 
 ## Fix
 Removes the declaration. The fix is unsafe (not applied by `--fix`) when the
-script has imports nixdeps cannot resolve, since the package may provide them.
+script has imports nixdeps cannot resolve (or resolves only by a guess from
+the name), since the package may provide them.
 Packages another declared package loads by name (`BeautifulSoup(html,
 "lxml")`, pandas' Excel and Parquet engines, SQLAlchemy drivers, matplotlib
 backends, `pytest-*` plugins with pytest) are not reported. Keep any other
@@ -86,10 +87,12 @@ fn loaded_by<'a>(attr: &str, declared: impl Iterator<Item = &'a str> + Clone) ->
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let unresolved = ctx
-        .needed
-        .iter()
-        .any(|n| n.class == Class::ThirdParty && n.resolution == Resolution::Unresolved);
+    // An import resolved only by a guess from its name is as good as
+    // unknown here: the declaration may be what really provides it.
+    let unresolved = ctx.needed.iter().any(|n| {
+        n.class == Class::ThirdParty
+            && (n.resolution == Resolution::Unresolved || n.resolution.is_guess())
+    });
     let applicability = if unresolved {
         Applicability::Unsafe
     } else {
