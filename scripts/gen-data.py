@@ -30,17 +30,24 @@ CURRENT = {"3.13", "3.14"}
 # Evidence order of modules.tsv tags, strongest first.
 RANK = {"nixpkgs": 0, "debian": 1, "pipreqs": 2, "project": 3}
 
-# Helper module names (tests, setup, docs …) that are so generic that mapping
-# them to any one package would claim first-party code; Debian ships them
-# by packaging accident. Other helpers (kconfiglib's menuconfig) map to
-# their package when nothing else claims the name.
-GENERIC_HELPERS = {
-    "test", "tests", "testing", "testsuite", "conftest", "setup", "docs", "doc",
-    "examples", "example", "benchmarks", "bench", "scripts", "tools", "utils",
-    "__pycache__", "build", "src", "lib", "contrib", "demo", "demos",
-    "samples", "misc", "util", "common", "tasks", "fabfile", "noxfile",
-    "versioneer", "runtests", "run_tests", "ez_setup", "distribute_setup",
-}
+# Helper module names (tests, setup, docs …) so generic that mapping them to
+# any one package would claim first-party code; Debian ships them by
+# packaging accident. Other helpers (kconfiglib's menuconfig) map to their
+# package when nothing else claims the name. The list is the one
+# scripts/debian-modules.py marks helpers by.
+def _helper_names() -> set[str]:
+    import importlib.util
+
+    sys.dont_write_bytecode = True  # no __pycache__ in scripts/
+    spec = importlib.util.spec_from_file_location(
+        "debian_modules", os.path.join(ROOT, "scripts", "debian-modules.py")
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return set(mod.HELPER_NAMES)
+
+
+GENERIC_HELPERS = _helper_names()
 
 
 def die(msg: str) -> None:
