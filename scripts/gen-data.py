@@ -772,7 +772,11 @@ def main() -> None:
     for a, o, n, why in sorted(dep_changes):
         L.append(f"| {a} | {o} | {n} | {why} |")
     L.append(f"\n### Names not in the late-2025 attribute snapshot ({len(deps_not_in_snapshot)})\n")
-    L.append("Newer than the snapshot, or built inside another package's file; kept so closures stay right.\n")
+    L.append(
+        "Newer than the snapshot (the shared deps rows reach 2026), removed since (a row keyed\n"
+        "by a removed name never fires), or built inside another package's file; kept so\n"
+        "closures stay right.\n"
+    )
     L.append(", ".join(f"`{d}`" for d in deps_not_in_snapshot) + "\n")
     big = sorted(closure_sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     L.append("Largest closures: " + ", ".join(f"{a} ({n})" for a, n in big) + ".\n")

@@ -31,6 +31,24 @@ fn name_forms_checked_against_the_attribute_list() {
 }
 
 #[test]
+fn spelled_out_prefixes_suffixes_and_private_modules() {
+    // By name alone (some of these also have evidence rows, which agree).
+    let db = Database::get();
+    for (module, want) in [
+        ("skfuzzy", "scikit-fuzzy"),
+        ("pythonosc", "python-osc"),
+        ("grpc_status", "grpcio-status"),
+        ("_argon2_cffi_bindings", "argon2-cffi-bindings"),
+        ("weaviate", "weaviate-client"),
+        ("msgraph", "msgraph-sdk"),
+        ("humps", "pyhumps"),
+    ] {
+        assert_eq!(db.resolve_by_name(module).attr(), Some(want), "{module}");
+        assert_eq!(db.resolve(module).attr(), Some(want), "{module}");
+    }
+}
+
+#[test]
 fn refused_where_the_attributes_modules_are_known() {
     let db = Database::get();
     // python-crfsuite ships pycrfsuite, python-louvain ships community:

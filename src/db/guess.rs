@@ -3,8 +3,9 @@
 //! An unresolved import is a missing dependency nixdeps can neither report
 //! nor fix, so a name the attribute list itself can confirm beats silence:
 //! `google.cloud.pubsub_v1` → `google-cloud-pubsub`, `foo` → `py-foo`,
-//! `python-foo`, `django-foo`, `foo-py`, `foo-python`, and a dotted
-//! `a.b` → `a-b`. A guess is only asked for after every evidence rule of
+//! `python-foo`, `django-foo`, `foo-py`, `foo-python`, `pyfoo`,
+//! `foo-client`, `foo-sdk`, `skfoo` → `scikit-foo`, a private `_foo` as
+//! `foo`, and a dotted `a.b` → `a-b`. A guess is only asked for after every evidence rule of
 //! [`Database::resolve`] came up empty, so it never overrides evidence; its
 //! `source` is `guess`, and ND001 says so and marks the fix unsafe.
 //!
@@ -32,6 +33,20 @@ const FORMS: &[(&str, &str)] = &[
     ("django-", ""),
     ("", "-py"),
     ("", "-python"),
+    // On the Debian pairs without module rows this form finds 46 more
+    // attributes for 2 wrong ones (`lru` is not pylru).
+    ("py", ""),
+    ("", "-client"),
+    ("", "-sdk"),
+];
+
+/// Module-name prefixes that stand for a longer word in the distribution's
+/// name: `skfuzzy` (scikit-fuzzy), `pythonosc` (python-osc), `grpc_status`
+/// (grpcio-status).
+const SPELLED_OUT: &[(&str, &str)] = &[
+    ("sk", "scikit-"),
+    ("python", "python-"),
+    ("grpc-", "grpcio-"),
 ];
 
 /// `pubsub_v1` → `pubsub`, `v2beta1` → `` (an API version of the parent),
@@ -96,10 +111,17 @@ impl Database {
         if self.namespace(stem) == Some(NamespaceKind::Pure) {
             return None;
         }
-        let norm = pep503(stem);
+        // `_argon2_cffi_bindings` is the private module of
+        // argon2-cffi-bindings.
+        let norm = pep503(stem.trim_start_matches('_'));
+        let spelled = SPELLED_OUT.iter().filter_map(|(short, long)| {
+            let rest = norm.strip_prefix(short)?;
+            (rest.len() > 2).then(|| format!("{long}{}", rest.trim_start_matches('-')))
+        });
         FORMS
             .iter()
             .map(|(pre, suf)| format!("{pre}{norm}{suf}"))
+            .chain(spelled)
             .find(|cand| self.has_attr(cand) && self.may_ship(cand, stem))
     }
 
