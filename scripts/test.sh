@@ -38,3 +38,14 @@ echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --locked
+
+# The embedded tables are what scripts/gen-data.py makes of the shared research tables, where
+# those lie beside the tree (the product never reads them): regenerate, expect no change, and
+# measure resolution on nixpkgs' own pythonImportsCheck names (tests/db_debian.rs).
+if [ -d ../shared/data ]; then
+  shared="$(cd ../shared/data && pwd)"
+  echo "== gen-data reproduces data/ from $shared"
+  python3 scripts/gen-data.py "$shared" >/dev/null
+  git diff --exit-code --stat -- data/
+  NIXDEPS_SHARED_DATA="$shared" cargo test --locked --test db_debian held_out -- --nocapture
+fi
