@@ -507,3 +507,21 @@ fn submodules_follow_their_parent() {
         Some("llama-index-core")
     );
 }
+
+#[test]
+fn an_owned_namespace_root_does_not_provide_its_neighbours() {
+    let db = Database::get();
+    // matplotlib ships mpl_toolkits itself and mplot3d; basemap ships
+    // mpl_toolkits.basemap. Declaring matplotlib does not provide basemap.
+    assert_eq!(db.resolve("mpl_toolkits").attr(), Some("matplotlib"));
+    assert!(db.provides_module("matplotlib", "mpl_toolkits.mplot3d"));
+    assert!(db.provides_module("matplotlib", "mpl_toolkits.mplot3d.axes3d"));
+    assert!(!db.provides_module("matplotlib", "mpl_toolkits.basemap"));
+    assert!(db.provides_module("basemap", "mpl_toolkits.basemap"));
+    // Likewise google-cloud-core (google.cloud) and google-cloud-storage.
+    assert!(db.provides_module("google-cloud-core", "google.cloud"));
+    assert!(!db.provides_module("google-cloud-core", "google.cloud.storage"));
+    assert!(db.provides_module("google-cloud-storage", "google.cloud.storage.blob"));
+    // paste owns paste; paste.deploy is PasteDeploy.
+    assert!(!db.provides_module("paste", "paste.deploy"));
+}

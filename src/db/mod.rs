@@ -569,7 +569,8 @@ impl Database {
 
     /// True when importing `module` is a use of `attr` (DESIGN §4.3): the
     /// module resolves to `attr` (or to a list where `attr` is an
-    /// alternative), or lies under a module `attr` provides.
+    /// alternative), or lies under a module `attr` provides (an owned
+    /// namespace root only provides itself).
     pub fn provides_module(&self, attr: &str, module: &str) -> bool {
         if let Resolution::Resolved {
             attr: a,
@@ -583,12 +584,18 @@ impl Database {
                 return true;
             }
         }
-        self.provides(attr).iter().any(|p| {
-            self.namespace(p) != Some(NamespaceKind::Pure)
-                && (module == p
+        // Under a namespace root the owner ships (mpl_toolkits, google.cloud,
+        // paste) other distributions ship the neighbours: what the owner
+        // really ships resolves to it above, so the root matches only itself.
+        self.provides(attr).iter().any(|p| match self.namespace(p) {
+            Some(NamespaceKind::Pure) => false,
+            Some(NamespaceKind::Owned) => module == p,
+            None => {
+                module == p
                     || module
                         .strip_prefix(p.as_str())
-                        .is_some_and(|r| r.starts_with('.')))
+                        .is_some_and(|r| r.starts_with('.'))
+            }
         })
     }
 
