@@ -211,7 +211,7 @@ def main() -> None:
     w = sys.stdout.write
     w("# Debian Contents index: module -> distribution (scripts/debian-modules.py).\n")
     w(f"# Release: {release} ({date}). Facts (file names) from Debian's package archive.\n")
-    w(f"# Left out: {len(unjoinable)} modules of Debian packages with no (single) dist-info name.\n")
+    w(f"# Left out: {len(unjoinable)} modules of Debian packages with no dist-info name (or several, none named like the module).\n")
     w("module\tdistribution\tdebian_package\tkind\trelease\n")
     for mod, dist, pkg, kind in sorted(rows):
         w(f"{mod}\t{dist}\t{pkg}\t{kind}\t{release}\n")

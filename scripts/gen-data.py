@@ -304,7 +304,9 @@ def main() -> None:
         X("debian-modules.tsv"), ["module", "distribution", "debian_package", "kind", "release"]
     )
     with open(X("debian-modules.tsv"), encoding="utf-8") as f:
-        deb_release = [l[len("# Release: "):].split(". ")[0] for l in f if l.startswith("# Release: ")]
+        deb_head = [l.strip() for l in f if l.startswith("# ")]
+    deb_release = [l[len("# Release: "):].split(". ")[0] for l in deb_head if l.startswith("# Release: ")]
+    deb_left_out = [l[len("# Left out: "):] for l in deb_head if l.startswith("# Left out: ")]
     deb_join = collections.Counter()
     deb_pairs: dict[str, set[str]] = collections.defaultdict(set)
     deb_helpers: dict[str, set[str]] = collections.defaultdict(set)
@@ -691,14 +693,21 @@ def main() -> None:
     L.append("\n### Debian rows\n")
     L.append(
         "`extra/debian-modules.tsv` is written by `scripts/debian-modules.py` from Debian's\n"
-        "Contents index (release " + ", ".join(deb_release) + "; the trixie index could not be\n"
-        "fetched: its mirror reported a size mismatch on both tries). Each Debian package's\n"
+        "Contents index (release " + ", ".join(deb_release) + "; trixie's Contents files could\n"
+        "not be fetched: the mirror reported a size mismatch on three tries on 2026-12-07).\n"
+        "Each Debian package's\n"
         "`*.dist-info` / `*.egg-info` name is its PyPI distribution; the distribution is joined\n"
         "to an attribute by PEP 503 name, through an alias, by the package's directory in\n"
         "python-packages.nix, or by a pname read in a nixpkgs file (only when exactly one\n"
         "attribute matches). The Contents index is factual metadata (file names per package) of\n"
-        "the Debian archive; no package content was used. Debian is credited here; the file\n"
-        "names carry no licence of their own.\n"
+        "the Debian archive, published without a licence of its own; the extract holds only\n"
+        "package, file and distribution names (facts), no package content. Credit: the Debian\n"
+        "project.\n"
+    )
+    kinds = collections.Counter(r["kind"] for r in deb_rows)
+    L.append(
+        "Extract rows by kind: " + ", ".join(f"{k} {kinds[k]}" for k in sorted(kinds))
+        + ". Left out by the script: " + ("; ".join(deb_left_out) or "nothing") + "\n"
     )
     L.append(f"Rows read: {len(deb_rows)}; joined by " + ", ".join(f"{k} {v}" for k, v in sorted(deb_join.items())) + ".\n")
     L.append("Not used: " + ", ".join(f"{k} {v}" for k, v in sorted(deb_skipped.items())) + ".\n")
@@ -709,7 +718,18 @@ def main() -> None:
         f"{len([m for m in deb_helpers if m not in deb_helper_used])} left out because a real package or another source claims the name.\n"
     )
     L.append(f"\n### Project rows overruled by Debian ({len(project_overruled)})\n")
-    L.append("Debian gives the module to another distribution and lists this attribute's modules without it:\n")
+    L.append(
+        "A project row falls when Debian gives the module to another distribution and lists this\n"
+        "attribute's modules without it. Where both ship the name, the project's reviewed choice in\n"
+        "`prefer.tsv` (or stronger evidence) stands and Debian's attribute is an alternative: "
+        + ", ".join(
+            f"`{m}` ({order[0]} over {a})"
+            for m, order, _ in multi
+            for a in order[1:]
+            if "debian" in mapping[m][a] and "debian" not in mapping[m][order[0]]
+        )
+        + ".\n"
+    )
     for m, a, own in project_overruled:
         L.append(f"* `{m}` → ~~`{a}`~~ (Debian's {a} ships {', '.join(own)})")
     if not project_overruled:
