@@ -19,7 +19,13 @@
 //!    named `pep503(prefix)` (`google-cloud-vision`);
 //! 3. the attribute equal to the PEP 503 form of the top-level name
 //!    (`typing_extensions` → `typing-extensions`);
-//! 4. an alias of that name that nixpkgs renamed to a current attribute.
+//! 4. an alias of that name that nixpkgs renamed to a current attribute;
+//! 5. a guess from the name that the attribute list confirms (`guess.rs`;
+//!    also tried in step 2 for an API-versioned namespace member such as
+//!    `google.cloud.pubsub_v1`), with source `guess`.
+//!
+//! Rows of `modules.tsv` carry their evidence: nixpkgs' own import checks,
+//! Debian's file lists, pipreqs, the project's rows, strongest first.
 //!
 //! Where several attributes provide a module the generator has put the
 //! documented preferred one first (`data/extra/prefer.tsv`); the others are
