@@ -153,7 +153,7 @@ impl<V> Default for Table<V> {
 type Fields = std::str::Split<'static, char>;
 
 /// The line of sorted `body` whose first tab-separated field is `key`.
-fn find_line(body: &'static str, key: &str) -> Option<&'static str> {
+pub(crate) fn find_line<'a>(body: &'a str, key: &str) -> Option<&'a str> {
     let b = body.as_bytes();
     let (mut lo, mut hi) = (0usize, body.len());
     while lo < hi {
