@@ -309,7 +309,14 @@ pub fn cache_file(canonical_root: &Path, cache_dir: &Path) -> PathBuf {
 fn try_load(file: &Path, root: &Path, key: &str) -> Result<Tables, Problem> {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Problem::Absent),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Err(Problem::Absent)
+        }
         Err(e) => return Err(Problem::Corrupt(e.to_string())),
     };
     let text = String::from_utf8(bytes).map_err(|_| Problem::Corrupt("not UTF-8".into()))?;
