@@ -130,6 +130,10 @@ fn damaged_caches_are_rebuilt() {
         ),
         ("unsorted", unsorted.into_bytes()),
         (
+            "one byte changed",
+            text.replacen("frob_api", "frob_apj", 1).into_bytes(),
+        ),
+        (
             "other key",
             text.replacen("key\t", "key\tx", 1).into_bytes(),
         ),
