@@ -71,7 +71,7 @@ fn package_file(i: usize, rng: &mut Lcg) -> String {
         WORDS[rng.below(WORDS.len())],
         "Q".repeat(43)
     );
-    let _ = write!(f, "  dependencies = [\n");
+    f.push_str("  dependencies = [\n");
     for d in &deps {
         let _ = writeln!(f, "    {d}");
     }
