@@ -46,11 +46,13 @@ django_5           | django/5.nix                   | django             | djang
 frobnicator-client | frobnicator-client/default.nix | frobnicator-client | frob_api,frob_api.v2  | requests | -   | -
 gone-pkg           | gone-pkg                       | -                  | -                     | -        | -   | -
 graphviz           | graphviz/default.nix           | graphviz           | graphviz              | -        | -   | -
+httpx-lite         | httpx-lite/default.nix         | httpx-lite         | httpx_lite            | idna,certifi | brotli=brotli;socks=pysocks | -
 idna               | idna/default.nix               | idna               | idna                  | -        | -   | -
 interp-name        | interp-name/default.nix        | -                  | interp_name           | -        | -   | -
 jaraco-functools   | jaraco-functools/default.nix   | jaraco-functools   | jaraco.functools      | -        | -   | jaraco
 jaraco-text        | jaraco-text/default.nix        | jaraco.text        | jaraco.text           | jaraco-functools | - | jaraco
 jinja2             | jinja2/default.nix             | jinja2             | jinja2                | markupsafe | i18n=babel | -
+legacy-extras      | legacy-extras/default.nix      | legacy-extras      | legacy_extras         | six      | yaml=pyyaml | -
 libfoo             | -                              | -                  | -                     | -        | -   | -
 markupsafe         | markupsafe/default.nix         | markupsafe         | markupsafe            | -        | -   | -
 multi-pkg          | multi-pkg/default.nix          | multi-pkg          | multi                 | six      | -   | -
@@ -168,14 +170,14 @@ fn aliases_renames_and_removals() {
 #[test]
 fn stats_count_reads_misses_and_skips() {
     let s = &fixture().stats;
-    assert_eq!(s.attrs, 48);
+    assert_eq!(s.attrs, 50);
     assert_eq!((s.aliases, s.removed), (6, 3));
-    // 40 package files + multi-pkg/common.nix; broken-pkg is read but fails.
-    assert_eq!(s.files_read, 41);
+    // 42 package files + multi-pkg/common.nix; broken-pkg is read but fails.
+    assert_eq!(s.files_read, 43);
     assert_eq!(s.files_missing, 1);
     assert_eq!(s.parse_errors, 1);
-    assert_eq!(s.imports, 46);
-    assert_eq!(s.deps, 22);
+    assert_eq!(s.imports, 48);
+    assert_eq!(s.deps, 25);
     let skipped: Vec<_> = s.skipped.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_eq!(
         skipped,
@@ -261,7 +263,7 @@ fn real_nix_agrees_on_every_attribute() {
         .filter(|(a, f)| f.pname.is_some() || a.as_str() == "interp-name")
         .map(|(a, _)| a)
         .collect();
-    assert_eq!(readable.len(), 42);
+    assert_eq!(readable.len(), 44);
     let expr = format!(
         "(import {} {{ }}).facts {}",
         tree().display(),

@@ -810,10 +810,21 @@ fn read_attrs(
             }
             ast::Entry::Inherit(_) => {}
             ast::Entry::AttrpathValue(av) => {
-                let (Some(name), Some(value)) = (single_name(av.attrpath()), av.value()) else {
+                let (Some(path), Some(value)) = (path_names(av.attrpath()), av.value()) else {
                     continue;
                 };
-                match name.as_str() {
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                let name = match path.as_slice() {
+                    [name] => *name,
+                    // `optional-dependencies.extra = [ … ];`, and the older
+                    // `passthru.optional-dependencies…`.
+                    ["passthru", rest @ ..] | rest @ ["optional-dependencies", _] => {
+                        optional_entry(rest, value, facts, skipped);
+                        continue;
+                    }
+                    _ => continue,
+                };
+                match name {
                     "pname" => match strip_parens(value) {
                         Expr::Str(s) => match literal_str(&s) {
                             Some(v) => facts.pname = Some(v),
@@ -828,21 +839,20 @@ fn read_attrs(
                     "dependencies" | "propagatedBuildInputs" => {
                         names(value, &mut deps, skipped, "deps")
                     }
-                    "optional-dependencies" => match strip_parens(value) {
-                        Expr::AttrSet(s) => {
+                    "optional-dependencies" => {
+                        optional_entry(&[name], value, facts, skipped);
+                    }
+                    "passthru" => {
+                        if let Expr::AttrSet(s) = strip_parens(value) {
                             for av in s.attrpath_values() {
-                                let (Some(k), Some(v)) = (single_name(av.attrpath()), av.value())
-                                else {
-                                    skip(skipped, "optional");
-                                    continue;
-                                };
-                                let mut members = Vec::new();
-                                names(v, &mut members, skipped, "optional");
-                                facts.optional.insert(k, members);
+                                if let (Some(p), Some(v)) = (path_names(av.attrpath()), av.value())
+                                {
+                                    let p: Vec<&str> = p.iter().map(String::as_str).collect();
+                                    optional_entry(&p, v, facts, skipped);
+                                }
                             }
                         }
-                        _ => skip(skipped, "optional"),
-                    },
+                    }
                     _ => {}
                 }
             }
@@ -851,6 +861,42 @@ fn read_attrs(
     let mut seen = BTreeSet::new();
     deps.retain(|d| seen.insert(d.clone()));
     facts.deps = deps;
+}
+
+/// The static names of an attribute path (`a.b."c"`), else `None`.
+fn path_names(path: Option<ast::Attrpath>) -> Option<Vec<String>> {
+    path?.attrs().map(|a| attr_name(&a)).collect()
+}
+
+/// `optional-dependencies = { extra = [ … ]; }` or
+/// `optional-dependencies.extra = [ … ]` (`path` from `optional-dependencies`
+/// on); other paths are not ours.
+fn optional_entry(
+    path: &[&str],
+    value: Expr,
+    facts: &mut AttrFacts,
+    skipped: &mut BTreeMap<String, usize>,
+) {
+    match path {
+        ["optional-dependencies"] => match strip_parens(value) {
+            Expr::AttrSet(s) => {
+                for av in s.attrpath_values() {
+                    let (Some(k), Some(v)) = (single_name(av.attrpath()), av.value()) else {
+                        skip(skipped, "optional");
+                        continue;
+                    };
+                    optional_entry(&["optional-dependencies", &k], v, facts, skipped);
+                }
+            }
+            _ => skip(skipped, "optional"),
+        },
+        ["optional-dependencies", extra] => {
+            let mut members = Vec::new();
+            names(value, &mut members, skipped, "optional");
+            facts.optional.insert(extra.to_string(), members);
+        }
+        _ => {}
+    }
 }
 
 /// The operands of a `++` chain, left to right, through `with X;`.
