@@ -371,3 +371,74 @@ fn the_label_replaces_the_snapshot_date() {
     ));
     assert_eq!(Database::get().snapshot(), "2024-06");
 }
+
+/// The rules' messages for `script` under `db` (what check.rs does, with
+/// the database given).
+fn messages(db: &Database, script: &str) -> Vec<(String, String)> {
+    use nixdeps::header::PyVersion;
+    use nixdeps::resolve::{self, ResolveSettings};
+    let header = nixdeps::header::parse(script).expect("a nix-shell header");
+    let lines = nixdeps::span::LineIndex::new(script);
+    let version = PyVersion {
+        major: 3,
+        minor: 13,
+    };
+    let (needed, syntax_errors) =
+        resolve::needed(None, script, version, db, &ResolveSettings::default());
+    let matching = resolve::match_declarations(db, &header, &needed);
+    let ctx = nixdeps::rules::Ctx {
+        text: script,
+        lines: &lines,
+        header: &header,
+        needed: &needed,
+        matching: &matching,
+        syntax_errors: &syntax_errors,
+        version,
+        db,
+        keep: &[],
+        bom: false,
+    };
+    nixdeps::rules::check(&ctx)
+        .into_iter()
+        .map(|f| (f.diagnostic.code.to_string(), f.diagnostic.message))
+        .collect()
+}
+
+#[test]
+fn rules_see_the_overlay_and_name_the_index() {
+    let script = "#!/usr/bin/env nix-shell\n\
+        #!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.flask ps.abodepy ps.acebinf ])\"\n\
+        import frob_api\nimport flask\nimport jaraco.text\n";
+    let got = messages(overlay(), script);
+    let has = |code: &str, text: &str| got.iter().any(|(c, m)| c == code && m.contains(text));
+    assert!(
+        has(
+            "ND006",
+            "flask is not a Python package in nixpkgs 25.05 at fixture"
+        ),
+        "{got:?}"
+    );
+    assert!(
+        has(
+            "ND004",
+            "abodepy was renamed to jaraco-text in nixpkgs (as of nixpkgs 25.05 at fixture)"
+        ),
+        "{got:?}"
+    );
+    assert!(has("ND006", "acebinf was removed from nixpkgs"), "{got:?}");
+    // frob_api is missing, and only the index knows its attribute.
+    assert!(
+        got.iter().any(|(c, m)| c == "ND001"
+            && m.contains("frob_api")
+            && m.contains("frobnicator-client")),
+        "{got:?}"
+    );
+    // The embedded database alone: flask is known, frob_api is not.
+    let embedded = messages(Database::get(), script);
+    assert!(!embedded
+        .iter()
+        .any(|(c, m)| c == "ND006" && m.contains("flask")));
+    assert!(!embedded
+        .iter()
+        .any(|(_, m)| m.contains("frobnicator-client")));
+}

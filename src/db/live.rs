@@ -10,7 +10,7 @@
 //! then correct it.
 
 use super::{Alias, AliasTarget, Database, Fields, Table};
-use crate::nixpkgs::cache::{Loaded, Section};
+use crate::nixpkgs::cache::{unesc, Loaded, Section};
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -157,7 +157,6 @@ impl Live {
             }
             return Database::get().alias(attr);
         };
-        let unesc = |s: &str| s.replace("\\n", "\n").replace("\\t", "\t");
         let dated = |what: String| match row.date {
             "" => what,
             d => format!("{what} ({d})"),
@@ -165,11 +164,11 @@ impl Live {
         let (target, note) = match row.kind {
             "renamed" => (
                 AliasTarget::Renamed(row.target.to_string()),
-                format!("renamed, as of {}", self.label),
+                format!("renamed (as of {})", self.label),
             ),
             "toplevel" => (
                 AliasTarget::TopLevel(row.target.to_string()),
-                format!("moved to top-level, as of {}", self.label),
+                format!("moved to top-level (as of {})", self.label),
             ),
             _ => (
                 AliasTarget::Removed,

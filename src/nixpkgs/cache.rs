@@ -424,7 +424,7 @@ fn esc(s: &str) -> String {
         .replace('\r', "\\r")
 }
 
-fn unesc(s: &str) -> String {
+pub(crate) fn unesc(s: &str) -> String {
     if !s.contains('\\') {
         return s.to_string();
     }

@@ -55,7 +55,7 @@ pub struct AttrFacts {
     pub pname: Option<String>,
     /// `pythonImportsCheck`, in file order.
     pub imports: Vec<String>,
-    /// `dependencies` then `propagatedBuildInputs`, attribute names, in
+    /// `dependencies` and `propagatedBuildInputs`, attribute names, in
     /// file order, without repeats.
     pub deps: Vec<String>,
     /// `optional-dependencies`: extra → attribute names.
@@ -294,9 +294,7 @@ fn literal_str(s: &ast::Str) -> Option<String> {
     Some(out)
 }
 
-/// A name as an expression: `x`, or the last name of `self.x`, `ps.x`,
-/// `python.pkgs.x` (but not `pkgs.x`, a top-level package: see
-/// [`select_root`]).
+/// The name of a plain identifier expression.
 fn ident(e: &Expr) -> Option<String> {
     match e {
         Expr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
@@ -327,7 +325,9 @@ fn is_python_set(root: &str, names: &[String]) -> bool {
     ) || (names.first().is_some_and(|n| n == "pkgs") && matches!(root, "python" | "python3"))
 }
 
-/// The Python attribute a name expression denotes, if any.
+/// The Python attribute a name expression denotes, if any: `x`, or the
+/// last name of `self.x`, `ps.x`, `python.pkgs.x` (not `pkgs.x`, a
+/// top-level package).
 fn python_name(e: &Expr) -> Option<String> {
     match e {
         Expr::Ident(_) => ident(e),
@@ -383,18 +383,26 @@ const OVERRIDES: &[&str] = &[
     "overrideDerivation",
 ];
 
-fn read_package_set(text: &str, stats: &mut IndexStats) -> BTreeMap<String, Origin> {
+/// The top attribute sets of a top-level file. Nix would reject a file
+/// with a syntax error; we count it and read what rnix recovered, since
+/// one bad line should not hide ten thousand attributes.
+fn file_sets(text: &str, file: &str, stats: &mut IndexStats) -> Vec<ast::AttrSet> {
     let parse = rnix::Root::parse(text);
     if let Some(e) = parse.errors().first() {
         stats.parse_errors += 1;
         stats
             .problems
-            .push(format!("{PACKAGES_FILE}:{}: {e}", error_line(text, e)));
+            .push(format!("{file}:{}: {e}", error_line(text, e)));
     }
     let mut sets = Vec::new();
     if let Some(e) = parse.tree().expr() {
         top_sets(e, &mut sets);
     }
+    sets
+}
+
+fn read_package_set(text: &str, stats: &mut IndexStats) -> BTreeMap<String, Origin> {
+    let sets = file_sets(text, PACKAGES_FILE, stats);
     let mut out = BTreeMap::new();
     for set in sets {
         for entry in set.entries() {
@@ -531,17 +539,7 @@ fn error_line(text: &str, e: &rnix::ParseError) -> usize {
 }
 
 fn read_aliases(text: &str, stats: &mut IndexStats) -> BTreeMap<String, AliasFact> {
-    let parse = rnix::Root::parse(text);
-    if let Some(e) = parse.errors().first() {
-        stats.parse_errors += 1;
-        stats
-            .problems
-            .push(format!("{ALIASES_FILE}:{}: {e}", error_line(text, e)));
-    }
-    let mut sets = Vec::new();
-    if let Some(e) = parse.tree().expr() {
-        top_sets(e, &mut sets);
-    }
+    let sets = file_sets(text, ALIASES_FILE, stats);
     let mut out = BTreeMap::new();
     for set in sets {
         for entry in set.entries() {
