@@ -480,8 +480,11 @@ fn origin_of(v: Expr, skipped: &mut BTreeMap<String, usize>) -> Origin {
         }
     }
     if OVERRIDES.contains(&name.as_str()) {
+        // `(PKG).override …`; not `pkgs.x.override …`, whose package is a
+        // top-level one.
         if let Expr::Select(s) = head {
-            if let Some(inner) = s.expr() {
+            let one_name = s.attrpath().is_some_and(|p| p.attrs().count() == 1);
+            if let (true, Some(inner)) = (one_name, s.expr()) {
                 return origin_of(inner, skipped);
             }
         }
@@ -961,6 +964,32 @@ mod tests {
         );
         assert_eq!(join_rel("pkgs", "../../x"), None);
         assert_eq!(join_rel("pkgs", "/abs"), None);
+    }
+
+    fn origin(expr: &str) -> String {
+        let parse = rnix::Root::parse(expr);
+        let e = parse.tree().expr().unwrap();
+        format!("{:?}", origin_of(e, &mut BTreeMap::new()))
+    }
+
+    #[test]
+    fn origins_of_package_set_values() {
+        assert_eq!(
+            origin("toPythonModule (pkgs.libfoo.override { python3Packages = self; })"),
+            "Opaque"
+        );
+        assert_eq!(
+            origin(
+                "(callPackage ../development/python-modules/a { }).overridePythonAttrs (o: { })"
+            ),
+            "File(\"pkgs/development/python-modules/a\", {})"
+        );
+        assert_eq!(
+            origin("disabledIf (!isPy3k) (callPackage ../x { inherit (pkgs) y; z = 1; })"),
+            "File(\"pkgs/x\", {\"y\", \"z\"})"
+        );
+        assert_eq!(origin("self.other"), "Ref(\"other\")");
+        assert_eq!(origin("pkgs.other"), "Opaque");
     }
 
     #[test]
