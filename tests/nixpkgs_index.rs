@@ -145,7 +145,15 @@ fn aliases_renames_and_removals() {
         ),
         ("argon2_cffi", renamed("argon2-cffi")),
         ("cmake", top("cmake")),
+        ("fetchPypi", top("fetchPypi")),
         ("frobnicator", renamed("frobnicator-client")),
+        (
+            "gone-string",
+            removed(
+                "gone-string is no longer exposed in python*Packages",
+                Some("2022-03-23"),
+            ),
+        ),
         (
             "interp-removed",
             removed(
@@ -171,7 +179,7 @@ fn aliases_renames_and_removals() {
 fn stats_count_reads_misses_and_skips() {
     let s = &fixture().stats;
     assert_eq!(s.attrs, 50);
-    assert_eq!((s.aliases, s.removed), (6, 3));
+    assert_eq!((s.aliases, s.removed), (7, 4));
     // 42 package files + multi-pkg/common.nix; broken-pkg is read but fails.
     assert_eq!(s.files_read, 43);
     assert_eq!(s.files_missing, 1);

@@ -192,13 +192,11 @@ pub fn build(root: &Path) -> Result<Index, IndexError> {
         for (k, n) in &r.skipped {
             *stats.skipped.entry(k.clone()).or_default() += n;
         }
-        for p in &r.problems {
-            if stats.problems.len() < MAX_PROBLEMS {
-                stats.problems.push(p.clone());
-            }
-        }
+        stats.problems.extend(r.problems.iter().cloned());
     }
+    // Sorted before the cut, so the same tree always keeps the same ones.
     stats.problems.sort();
+    stats.problems.truncate(MAX_PROBLEMS);
     stats.attrs = attrs.len();
     stats.imports = attrs.values().map(|a| a.imports.len()).sum();
     stats.deps = attrs.values().map(|a| a.deps.len()).sum();
@@ -548,9 +546,19 @@ fn read_aliases(text: &str, stats: &mut IndexStats) -> BTreeMap<String, AliasFac
         for entry in set.entries() {
             match entry {
                 ast::Entry::Inherit(inh) => {
-                    let from = inh.from().and_then(|f| f.expr()).and_then(|e| ident(&e));
+                    // `inherit (pkgs) x;`, `inherit (super.pkgs) x;`
+                    let top_level =
+                        inh.from()
+                            .and_then(|f| f.expr())
+                            .is_some_and(|e| match strip_parens(e) {
+                                e @ Expr::Ident(_) => ident(&e).as_deref() == Some("pkgs"),
+                                Expr::Select(s) => select_parts(&s).is_some_and(|(root, names)| {
+                                    is_python_set(&root, &names) && names == ["pkgs"]
+                                }),
+                                _ => false,
+                            });
                     for a in inh.attrs().filter_map(|a| attr_name(&a)) {
-                        if from.as_deref() == Some("pkgs") {
+                        if top_level {
                             out.insert(
                                 a.clone(),
                                 AliasFact {
@@ -593,6 +601,14 @@ fn alias_target(v: Expr, entry: &SyntaxNode) -> Option<AliasTarget> {
     if let Expr::Select(s) = &v {
         let (root, names) = select_parts(s)?;
         return (root == "pkgs").then(|| AliasTarget::TopLevel(names.join(".")));
+    }
+    // A bare string where a package should be is nixpkgs' way (by mistake,
+    // but in use) of saying the name is gone.
+    if let Expr::Str(s) = &v {
+        return Some(AliasTarget::Removed {
+            message: message_text(s),
+            date: trailing_date(entry),
+        });
     }
     let (name, args, _) = call(&v)?;
     if name != "throw" || args.len() != 1 {
