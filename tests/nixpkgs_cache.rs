@@ -1,7 +1,7 @@
 //! The index cache (DESIGN §11.3) and the database overlay (§11.2) on the
 //! fixture tree `fixtures/nixpkgs-tree/`.
 
-use nixdeps::db::{AliasTarget, Database, DbSource, Resolution};
+use nixdeps::db::{AliasTarget, Database, DbSource, NamespaceKind, Resolution};
 use nixdeps::nixpkgs::cache::{self, CacheState, CacheStatus, Loaded};
 use nixdeps::nixpkgs::index;
 use std::path::{Path, PathBuf};
@@ -279,6 +279,22 @@ fn import_names_merge_index_first() {
     }
     // Only the snapshot maps `attr` → attrs; the fixture has attrs too.
     assert_eq!(db.resolve("attr").attr(), Some("attrs"));
+}
+
+#[test]
+fn namespaces_from_the_index() {
+    let db = overlay();
+    assert_eq!(Database::get().namespace("frobcorp"), None);
+    assert_eq!(db.namespace("frobcorp"), Some(NamespaceKind::Pure));
+    assert_eq!(db.resolve("frobcorp").attr(), None, "a shared root alone");
+    assert_eq!(
+        db.resolve("frobcorp.widgets.x").attr(),
+        Some("frobcorp-widgets")
+    );
+    assert!(db
+        .provides("frobcorp-widgets")
+        .contains(&"frobcorp.widgets".to_string()));
+    assert!(!db.provides_module("frobcorp-widgets", "frobcorp.gadgets"));
 }
 
 #[test]

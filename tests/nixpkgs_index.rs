@@ -43,6 +43,7 @@ cond-imports       | cond-imports/default.nix       | cond-imports       | condi
 django             | django/5.nix                   | django             | django                | asgiref,sqlparse | argon2=argon2-cffi;bcrypt=bcrypt | -
 django_4           | django/4.nix                   | django             | django                | asgiref,sqlparse | - | -
 django_5           | django/5.nix                   | django             | django                | asgiref,sqlparse | argon2=argon2-cffi;bcrypt=bcrypt | -
+frobcorp-widgets   | frobcorp-widgets/default.nix   | frobcorp-widgets   | frobcorp.widgets      | frobnicator-client | - | frobcorp
 frobnicator-client | frobnicator-client/default.nix | frobnicator-client | frob_api,frob_api.v2  | requests | -   | -
 gone-pkg           | gone-pkg                       | -                  | -                     | -        | -   | -
 graphviz           | graphviz/default.nix           | graphviz           | graphviz              | -        | -   | -
@@ -178,14 +179,14 @@ fn aliases_renames_and_removals() {
 #[test]
 fn stats_count_reads_misses_and_skips() {
     let s = &fixture().stats;
-    assert_eq!(s.attrs, 50);
+    assert_eq!(s.attrs, 51);
     assert_eq!((s.aliases, s.removed), (7, 4));
-    // 42 package files + multi-pkg/common.nix; broken-pkg is read but fails.
-    assert_eq!(s.files_read, 43);
+    // 43 package files + multi-pkg/common.nix; broken-pkg is read but fails.
+    assert_eq!(s.files_read, 44);
     assert_eq!(s.files_missing, 1);
     assert_eq!(s.parse_errors, 1);
-    assert_eq!(s.imports, 48);
-    assert_eq!(s.deps, 25);
+    assert_eq!(s.imports, 49);
+    assert_eq!(s.deps, 26);
     let skipped: Vec<_> = s.skipped.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_eq!(
         skipped,
@@ -271,7 +272,7 @@ fn real_nix_agrees_on_every_attribute() {
         .filter(|(a, f)| f.pname.is_some() || a.as_str() == "interp-name")
         .map(|(a, _)| a)
         .collect();
-    assert_eq!(readable.len(), 44);
+    assert_eq!(readable.len(), 45);
     let expr = format!(
         "(import {} {{ }}).facts {}",
         tree().display(),

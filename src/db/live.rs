@@ -48,6 +48,9 @@ pub(super) struct Live {
     aliases: Table<AliasRow>,
     modules: Table<&'static str>,
     variants: Table<&'static str>,
+    /// Namespaces some package of the index installs into
+    /// (`pythonNamespaces`): shared, so pure.
+    namespaces: Table<()>,
 }
 
 fn one(f: &mut Fields) -> &'static str {
@@ -114,6 +117,10 @@ impl Database {
             variants: Table {
                 body: body(Section::Variants),
                 make: one,
+            },
+            namespaces: Table {
+                body: body(Section::Namespaces),
+                make: |_| (),
             },
         };
         let db: &'static Database = Box::leak(Box::new(Database {
@@ -217,6 +224,10 @@ impl Live {
             .map_or("", |r| r.imports)
             .split(',')
             .filter(|m| !m.is_empty())
+    }
+
+    pub(super) fn is_namespace(&self, module: &str) -> bool {
+        self.namespaces.contains_key(module)
     }
 
     pub(super) fn variant_of(&self, attr: &str) -> Option<&'static str> {

@@ -373,7 +373,11 @@ impl Database {
     /// The namespace kind of a (possibly dotted) module, if it is a
     /// namespace root (`google`, `google.cloud`, `azure.mgmt`).
     pub fn namespace(&self, module: &str) -> Option<NamespaceKind> {
-        self.namespaces.get(module)
+        self.namespaces.get(module).or_else(|| {
+            // Live index overlay: a package's pythonNamespaces.
+            let live = self.live.as_ref()?;
+            live.is_namespace(module).then_some(NamespaceKind::Pure)
+        })
     }
 
     fn resolved(&self, attrs: &str, matched: &str, source: String) -> Resolution {
@@ -493,7 +497,7 @@ impl Database {
     fn namespace_of<'a>(&self, module: &'a str) -> Option<&'a str> {
         prefixes(module)
             .skip(1)
-            .find(|p| self.namespaces.contains_key(p))
+            .find(|p| self.namespace(p).is_some())
     }
 
     /// Modules `attr` provides: top-level names, except under a namespace

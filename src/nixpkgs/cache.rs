@@ -15,6 +15,7 @@
 //! @aliases      old  renamed|toplevel|removed  target  date  message
 //! @modules      module  attr,…   (preferred first)
 //! @variants     attr  base       (attributes sharing a base's directory)
+//! @namespaces   namespace        (some package's pythonNamespaces)
 //! @end
 //! ```
 //!
@@ -49,7 +50,7 @@ use std::path::{Path, PathBuf};
 /// Bump when the file format or what the index reads changes.
 pub const SCHEMA: u32 = 1;
 const MAGIC: &str = "nixdeps-index";
-const SECTIONS: [&str; 4] = ["attrs", "aliases", "modules", "variants"];
+const SECTIONS: [&str; 5] = ["attrs", "aliases", "modules", "variants", "namespaces"];
 
 /// `$XDG_CACHE_HOME/nixdeps`, else `$HOME/.cache/nixdeps`.
 pub fn default_cache_dir() -> Option<PathBuf> {
@@ -109,7 +110,7 @@ impl Loaded {
 #[derive(Clone)]
 pub struct Tables {
     text: String,
-    sections: [Range<usize>; 4],
+    sections: [Range<usize>; 5],
     stats: Range<usize>,
 }
 
@@ -126,6 +127,7 @@ pub enum Section {
     Aliases = 1,
     Modules = 2,
     Variants = 3,
+    Namespaces = 4,
 }
 
 impl Tables {
@@ -201,7 +203,7 @@ impl Tables {
             return Err(Problem::Corrupt("truncated (no @end)".into()));
         }
         // Offsets of each marker's leading newline, in order, then @end's.
-        let mut marks = [0usize; 5];
+        let mut marks = [0usize; 6];
         let mut from = stats.end;
         for (i, name) in SECTIONS.iter().chain(["end"].iter()).enumerate() {
             let marker = format!("\n@{name}\n");
@@ -212,7 +214,7 @@ impl Tables {
             // The next marker's newline may be this marker's last byte.
             from = at + marker.len() - 1;
         }
-        let sections: [Range<usize>; 4] = std::array::from_fn(|i| {
+        let sections: [Range<usize>; 5] = std::array::from_fn(|i| {
             let start = marks[i] + SECTIONS[i].len() + 3;
             start..(marks[i + 1] + 1).max(start)
         });
@@ -555,6 +557,17 @@ pub(crate) fn serialize(index: &Index, root: &Path, key: &str) -> String {
     out.push_str("@variants\n");
     for (attr, base) in variants {
         let _ = writeln!(out, "{attr}\t{base}");
+    }
+    out.push_str("@namespaces\n");
+    let namespaces: BTreeSet<&str> = index
+        .attrs
+        .values()
+        .flat_map(|f| &f.namespaces)
+        .map(String::as_str)
+        .filter(|n| key_ok(n))
+        .collect();
+    for ns in namespaces {
+        let _ = writeln!(out, "{ns}");
     }
     out.push_str("@end\n");
     let sum = format!("sum\t{:016x}\n", checksum(&out.as_bytes()[head_len..]));
