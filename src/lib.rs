@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod header;
 pub mod imports;
+pub mod nixpkgs;
 pub mod read;
 pub mod report;
 pub mod resolve;

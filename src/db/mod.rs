@@ -36,6 +36,10 @@ mod guess;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
+// Live index overlay (DESIGN §11.2): the user's nixpkgs over these tables.
+mod live;
+pub use live::DbSource;
+
 const MODULES: &str = include_str!("../../data/modules.tsv");
 const ATTRS: &str = include_str!("../../data/attrs.txt");
 const ALIASES: &str = include_str!("../../data/aliases.tsv");
@@ -168,7 +172,7 @@ impl<V> Default for Table<V> {
 type Fields = std::str::Split<'static, char>;
 
 /// The line of sorted `body` whose first tab-separated field is `key`.
-fn find_line(body: &'static str, key: &str) -> Option<&'static str> {
+pub(crate) fn find_line<'a>(body: &'a str, key: &str) -> Option<&'a str> {
     let b = body.as_bytes();
     let (mut lo, mut hi) = (0usize, body.len());
     while lo < hi {
@@ -256,6 +260,8 @@ pub struct Database {
     /// Attribute → the modules rows that name it: the reverse of `modules`,
     /// built on the first `provides` (each declaration of each script asks).
     by_attr: std::sync::OnceLock<HashMap<&'static str, Vec<&'static str>>>,
+    /// Live index overlay: the user's nixpkgs, when in use (live.rs).
+    live: Option<live::Live>,
 }
 
 /// PEP 503 normalisation: lower-case, runs of `-_.` become one `-`.
@@ -323,6 +329,7 @@ impl Database {
             unmapped: Table::new(UNMAPPED, one),
             variants: Table::new(VARIANTS, one),
             by_attr: std::sync::OnceLock::new(),
+            live: None,
         }
     }
 
@@ -381,7 +388,11 @@ impl Database {
     /// The namespace kind of a (possibly dotted) module, if it is a
     /// namespace root (`google`, `google.cloud`, `azure.mgmt`).
     pub fn namespace(&self, module: &str) -> Option<NamespaceKind> {
-        self.namespaces.get(module)
+        self.namespaces.get(module).or_else(|| {
+            // Live index overlay: a package's pythonNamespaces.
+            let live = self.live.as_ref()?;
+            live.is_namespace(module).then_some(NamespaceKind::Pure)
+        })
     }
 
     fn resolved(&self, attrs: &str, matched: &str, source: String) -> Resolution {
@@ -420,9 +431,9 @@ impl Database {
             if ns == Some(NamespaceKind::Pure) {
                 continue;
             }
-            if let Some(row) = self.modules.get(prefix).filter(|_| rows) {
-                let first_src = row.sources.split(',').next().unwrap_or("");
-                return self.resolved(row.attrs, prefix, first_src.to_string());
+            // Live index overlay: module_row merges the index's rows in.
+            if let Some((attrs, source)) = self.module_row(prefix).filter(|_| rows) {
+                return self.resolved(&attrs, prefix, source);
             }
             // namespace_of is None for an undotted prefix.
             if self.namespace_of(prefix).is_some() {
@@ -469,12 +480,18 @@ impl Database {
 
     /// True when `attr` is a Python attribute of the snapshot.
     pub fn has_attr(&self, attr: &str) -> bool {
+        if let Some(l) = &self.live {
+            return !attr.is_empty() && l.has_attr(attr); // live index overlay
+        }
         !attr.is_empty() && find_line(self.attrs, attr).is_some()
     }
 
     /// The alias entry for an old attribute name (renamed, moved to
     /// top-level `pkgs`, or removed with nixpkgs' note).
     pub fn alias(&self, attr: &str) -> Option<Alias> {
+        if let Some(l) = &self.live {
+            return l.alias(attr); // live index overlay
+        }
         let (new, note) = self.aliases.get(attr)?;
         let target = if new.is_empty() {
             AliasTarget::Removed
@@ -492,6 +509,9 @@ impl Database {
     /// The current attribute for `attr`: itself when it is an attribute,
     /// else the end of its chain of renames, if that is an attribute.
     pub fn canonical(&self, attr: &str) -> Option<String> {
+        if self.live.is_some() {
+            return self.live_canonical(attr); // live index overlay
+        }
         let mut cur = attr;
         for _ in 0..8 {
             if self.has_attr(cur) {
@@ -509,7 +529,7 @@ impl Database {
     fn namespace_of<'a>(&self, module: &'a str) -> Option<&'a str> {
         prefixes(module)
             .skip(1)
-            .find(|p| self.namespaces.contains_key(p))
+            .find(|p| self.namespace(p).is_some())
     }
 
     /// Modules `attr` provides: top-level names, except under a namespace
@@ -529,6 +549,15 @@ impl Database {
             out.insert(b.replace(['-', '.'], "_"));
         }
         out.insert(attr.replace(['-', '.'], "_"));
+        if let Some(l) = &self.live {
+            // Live index overlay: the index's pythonImportsCheck names.
+            for m in l
+                .imports(attr)
+                .chain(base.into_iter().flat_map(|b| l.imports(b)))
+            {
+                out.insert(self.provided_name(m));
+            }
+        }
         // The longest namespace whose PEP 503 form prefixes the attribute.
         let mut best: Option<&str> = None;
         for ns in self.namespaces.keys() {
@@ -609,6 +638,9 @@ impl Database {
     /// `numpy_2`, `torch-bin`, `tensorflowWithCuda`): the variant provides
     /// the base's modules.
     pub fn variant_of(&self, attr: &str) -> Option<&'static str> {
+        if let Some(base) = self.live.as_ref().and_then(|l| l.variant_of(attr)) {
+            return Some(base); // live index overlay
+        }
         self.variants.get(attr)
     }
 
@@ -616,6 +648,9 @@ impl Database {
     /// database has no row for it (unknown, which is not "none"). A variant
     /// without a row of its own uses its base's row.
     pub fn direct_deps(&self, attr: &str) -> Option<Vec<String>> {
+        if let Some(deps) = self.live_direct_deps(attr) {
+            return Some(deps); // live index overlay
+        }
         let key = self.canonical(attr).unwrap_or_else(|| attr.to_string());
         let row = self
             .deps
@@ -645,6 +680,9 @@ impl Database {
     /// (a nixpkgs file as read, possibly years old) or `project` (refreshed
     /// to current nixpkgs, see data/SOURCES.md).
     pub fn deps_source(&self, attr: &str) -> Option<&'static str> {
+        if self.live.as_ref().and_then(|l| l.file(attr)).is_some() {
+            return Some("index"); // live index overlay
+        }
         self.deps.get(attr).map(|r| r.source)
     }
 
@@ -749,9 +787,12 @@ impl Database {
     }
 
     /// When the nixpkgs snapshot the attribute set was read from dates
-    /// from. An estimate from the packages it holds: the source gave no
-    /// commit or date (data/SOURCES.md).
+    /// from (an estimate: the source gave no commit or date, data/SOURCES.md).
+    /// Under the live index overlay, the index's label instead.
     pub fn snapshot(&self) -> &'static str {
+        if let Some(l) = &self.live {
+            return l.label(); // live index overlay
+        }
         "late 2025"
     }
 

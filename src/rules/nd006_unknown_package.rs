@@ -1,7 +1,7 @@
 //! ND006 unknown-package (doc in [`RULE`]).
 
 use super::{Ctx, Finding, Rule};
-use crate::db::AliasTarget;
+use crate::db::{AliasTarget, DbSource};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -12,7 +12,8 @@ pub const RULE: Rule = Rule {
     fixable: false,
     doc: r#"## What it finds
 A declared Python attribute that the embedded nixpkgs snapshot does not have
-(a typo, or a package newer than the snapshot: the message names its date), or
+(a typo, or a package newer than the snapshot: the message names its date; with
+the live index, one your nixpkgs does not have: the message names it), or
 one that nixpkgs removed (then an error, with nixpkgs' removal note).
 
 ## Why it matters
@@ -49,11 +50,15 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             None if !ctx.db.has_attr(&d.attr) => out.push(ctx.finding(
                 &RULE,
                 d.span,
-                format!(
-                    "{} is not a Python package in nixpkgs as of {} (a newer nixpkgs may have it)",
-                    d.attr,
-                    ctx.db.snapshot()
-                ),
+                match ctx.db.source() {
+                    DbSource::Embedded { snapshot } => format!(
+                        "{} is not a Python package in nixpkgs as of {snapshot} (a newer nixpkgs may have it)",
+                        d.attr
+                    ),
+                    DbSource::Index { label, .. } => {
+                        format!("{} is not a Python package in {label}", d.attr)
+                    }
+                },
                 None,
                 Some(&d.attr),
                 None,

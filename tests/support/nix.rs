@@ -271,6 +271,24 @@ impl Nix {
             .map_err(|e| format!("bad stub report {:?}: {e}", lossy(&out.stdout)))
     }
 
+    /// `nix-instantiate --eval --strict --json` of any expression (no store, clean
+    /// environment), decoded. `Err` carries Nix's message.
+    pub fn eval_json<T: serde::de::DeserializeOwned>(&self, expr: &str) -> Result<T, String> {
+        let tmp = tempdir()?;
+        let out = self
+            .command("nix-instantiate", tmp.path())
+            .args([
+                "--store", "dummy://", "--eval", "--strict", "--json", "-E", expr,
+            ])
+            .output()
+            .map_err(|e| format!("nix-instantiate: {e}"))?;
+        if !out.status.success() {
+            return Err(lossy(&out.stderr).trim().to_string());
+        }
+        serde_json::from_slice(&out.stdout)
+            .map_err(|e| format!("bad JSON from Nix {:?}: {e}", lossy(&out.stdout)))
+    }
+
     /// Runs real `nix-shell SCRIPT ARGS…` in shebang mode (the header lines are split by Nix
     /// itself), then the script under the stub Python. Private store, fresh TMPDIR/HOME,
     /// null stdin, a timeout. Never fails: inspect `code`, `stderr`, `eval`, `exec`.
