@@ -1,0 +1,6 @@
+//! One file per command; [`crate::app::run`] dispatches to them.
+
+pub mod check;
+pub mod explain;
+pub mod header;
+pub mod imports;
