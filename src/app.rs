@@ -51,8 +51,24 @@ pub fn run(cli: Cli) -> u8 {
             script,
             output_format,
             python_version,
-        } => commands::imports::run(&script, output_format, python_version.as_deref()),
+            packages,
+        } => commands::imports::run(&script, output_format, python_version.as_deref(), &packages),
         Command::Header { script } => commands::header::run(&script),
+        Command::Nixpkgs {
+            script,
+            output_format,
+            build,
+            config,
+            no_config,
+            packages,
+        } => commands::nixpkgs::run(&commands::nixpkgs::Request {
+            script,
+            format: output_format,
+            build,
+            config,
+            no_config,
+            packages,
+        }),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "nixdeps", &mut io::stdout());

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod header;
 pub mod imports;
+pub mod nixpkgs;
 pub mod read;
 pub mod report;
 pub mod resolve;

@@ -8,6 +8,7 @@ use crate::cli::{CheckArgs, ColorChoice};
 use crate::config::{CliOverrides, Config, ConfigError, ConfigResolver, ConfigSource};
 use crate::discover::{self, DiscoverOptions};
 use crate::header::PyVersion;
+use crate::nixpkgs::select::Selector;
 use crate::read;
 use crate::report::{self, FileResult, OutputFormat, RenderOptions, Summary};
 use crate::resolve::ResolveSettings;
@@ -35,8 +36,9 @@ struct Outcome {
     error: Option<RunError>,
 }
 
-fn settings_for(config: &Config, path: Option<&Path>) -> Settings {
+fn settings_for(config: &Config, path: Option<&Path>, packages: &Selector) -> Settings {
     Settings {
+        db: packages.database(config),
         python_version: config.python_version.unwrap_or(check::DEFAULT_PYTHON),
         resolve: ResolveSettings {
             first_party: config.first_party.clone(),
@@ -93,7 +95,12 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-fn check_one(path: &Path, args: &CheckArgs, resolver: &ConfigResolver) -> Outcome {
+fn check_one(
+    path: &Path,
+    args: &CheckArgs,
+    resolver: &ConfigResolver,
+    packages: &Selector,
+) -> Outcome {
     let shown = path.display().to_string();
     let fail = |message: String| Outcome {
         result: None,
@@ -123,7 +130,7 @@ fn check_one(path: &Path, args: &CheckArgs, resolver: &ConfigResolver) -> Outcom
             }
         }
     };
-    let mut settings = settings_for(&config, Some(path));
+    let mut settings = settings_for(&config, Some(path), packages);
     settings.bom = source.bom;
     let checked = match check::check_text(&source.text, Some(path), &settings, fix_mode(args)) {
         Ok(Some(c)) => c,
@@ -211,6 +218,7 @@ pub fn run(args: CheckArgs) -> Result<u8, RunError> {
         args.paths.clone()
     };
     let resolver = resolver_for(&args, cli_version);
+    let packages = Selector::new(args.packages.choice());
     let exclude = |p: &Path, is_dir: bool| resolver.is_excluded(p, is_dir);
     let found = discover::discover_with(&roots, &exclude, DiscoverOptions::default());
     for w in &found.warnings {
@@ -233,7 +241,7 @@ pub fn run(args: CheckArgs) -> Result<u8, RunError> {
         .files
         .par_iter()
         .filter(|_| !crate::write::interrupted())
-        .map(|c| check_one(&c.path, &args, &resolver))
+        .map(|c| check_one(&c.path, &args, &resolver, &packages))
         .collect();
     let mut results = Vec::new();
     let mut diffs = Vec::new();
@@ -243,7 +251,10 @@ pub fn run(args: CheckArgs) -> Result<u8, RunError> {
         errors.extend(o.error);
     }
     results.sort_by(|a, b| a.path.cmp(&b.path));
-    let summary = Summary::of(&results);
+    let summary = Summary {
+        packages: packages.summary(),
+        ..Summary::of(&results)
+    };
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.diff {
         for d in &diffs {
@@ -298,7 +309,8 @@ fn run_stdin(args: &CheckArgs, cli_version: Option<PyVersion>) -> Result<u8, Run
         None => resolver.resolve_dir(Path::new(".")),
     }
     .map_err(config_error)?;
-    let mut settings = settings_for(&config, args.stdin_filename.as_deref());
+    let packages = Selector::new(args.packages.choice());
+    let mut settings = settings_for(&config, args.stdin_filename.as_deref(), &packages);
     settings.bom = source.bom;
     let checked = check::check_text(
         &source.text,
@@ -319,7 +331,10 @@ fn run_stdin(args: &CheckArgs, cli_version: Option<PyVersion>) -> Result<u8, Run
             fixed: c.fixed,
         })
         .collect();
-    let summary = Summary::of(&results);
+    let summary = Summary {
+        packages: packages.summary(),
+        ..Summary::of(&results)
+    };
     let opts = RenderOptions {
         color: false,
         statistics: args.statistics,

@@ -3,12 +3,25 @@
 
 use crate::app::{io_err, read_script, usage, version_arg, RunError, EXIT_CLEAN};
 use crate::check;
-use crate::cli::ListFormat;
+use crate::cli::{ListFormat, PackageArgs};
+use crate::config::{CliOverrides, ConfigResolver, ConfigSource};
+use crate::nixpkgs::select::{self, Selector};
 use std::io::{self, Write};
 use std::path::Path;
 
-pub fn run(script: &Path, format: ListFormat, version: Option<&str>) -> Result<u8, RunError> {
+pub fn run(
+    script: &Path,
+    format: ListFormat,
+    version: Option<&str>,
+    packages: &PackageArgs,
+) -> Result<u8, RunError> {
     let (_, source) = read_script(script)?;
+    // Only for the configuration's `nixpkgs` keys: classification here is
+    // the database's alone, without the configuration's mapping.
+    let config = ConfigResolver::new(ConfigSource::Discover, CliOverrides::default())
+        .resolve(script)
+        .map_err(|e| usage(e.to_string()))?;
+    let db = Selector::new(packages.choice()).database(&config);
     let text = &source.text;
     let header = crate::header::parse(text);
     let version = header
@@ -17,13 +30,7 @@ pub fn run(script: &Path, format: ListFormat, version: Option<&str>) -> Result<u
         .or(version_arg(version)?)
         .unwrap_or(check::DEFAULT_PYTHON);
     let lines = crate::span::LineIndex::new(text);
-    let (needed, _) = crate::resolve::needed(
-        Some(script),
-        text,
-        version,
-        crate::db::Database::get(),
-        &Default::default(),
-    );
+    let (needed, _) = crate::resolve::needed(Some(script), text, version, db, &Default::default());
     let mut out = io::stdout().lock();
     match format {
         ListFormat::Json => {
@@ -41,7 +48,11 @@ pub fn run(script: &Path, format: ListFormat, version: Option<&str>) -> Result<u
                     })
                 })
                 .collect();
-            let v = serde_json::json!({"python_version": version.to_string(), "imports": rows});
+            let v = serde_json::json!({
+                "python_version": version.to_string(),
+                "packages": select::describe(db),
+                "imports": rows,
+            });
             writeln!(
                 out,
                 "{}",
@@ -50,7 +61,8 @@ pub fn run(script: &Path, format: ListFormat, version: Option<&str>) -> Result<u
             .map_err(io_err)?;
         }
         ListFormat::Human => {
-            writeln!(out, "Python {version}").map_err(io_err)?;
+            writeln!(out, "Python {version} (packages: {})", select::describe(db))
+                .map_err(io_err)?;
             for n in &needed {
                 let p = lines.position(text, n.span.start);
                 let mut ctx = Vec::new();

@@ -25,6 +25,10 @@
 //! documented preferred one first (`data/extra/prefer.tsv`); the others are
 //! returned as `alternatives`.
 
+// PLACEHOLDER (branch `locate`): the `index` branch declares `live` itself.
+mod live;
+pub use live::DbSource;
+
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
