@@ -757,6 +757,17 @@ pub enum ConfigSource {
     Defaults,
 }
 
+impl ConfigSource {
+    /// From `--config FILE` and `--no-config`.
+    pub fn from_flags(file: Option<&Path>, no_config: bool) -> Self {
+        match (file, no_config) {
+            (Some(f), _) => ConfigSource::File(f.to_path_buf()),
+            (None, true) => ConfigSource::Defaults,
+            (None, false) => ConfigSource::Discover,
+        }
+    }
+}
+
 type Loaded = Result<Arc<Config>, ConfigError>;
 
 /// Finds the configuration for each file, caching per directory. Shared

@@ -109,12 +109,16 @@ fn nothing_resolvable_uses_the_embedded_database_quietly() {
 fn unusable_nixpkgs_is_a_warning_not_a_failure() {
     let m = Machine::new();
     let script = m.write("work/s.py", MISSING);
+    for i in 0..6 {
+        m.write(&format!("work/more/s{i}.py"), MISSING);
+    }
     fs::create_dir_all(m.path("empty")).unwrap();
     let (code, out, err) = run(m
         .nixdeps()
         .args(["check", "--nixpkgs"])
         .arg(m.path("empty"))
-        .arg(&script));
+        .arg(&script)
+        .arg(m.path("work/more")));
     assert_eq!(
         code, 1,
         "the diagnostics decide the exit status: {out}{err}"
@@ -124,7 +128,15 @@ fn unusable_nixpkgs_is_a_warning_not_a_failure() {
         "{err}"
     );
     assert!(err.contains("using the embedded package database"), "{err}");
-    assert_eq!(err.matches("warning:").count(), 1, "once per run: {err}");
+    assert_eq!(
+        err.matches("warning:").count(),
+        1,
+        "once per run, not per file: {err}"
+    );
+    assert!(
+        out.contains("in 7 files checked (packages: embedded snapshot"),
+        "{out}"
+    );
     assert!(out.contains("(packages: embedded snapshot"), "{out}");
     // The same through the configuration key, relative to its file.
     m.write("work/nixdeps.toml", "nixpkgs = \"../empty\"\n");

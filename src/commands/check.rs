@@ -57,13 +57,8 @@ fn settings_for(config: &Config, path: Option<&Path>, packages: &Selector) -> Se
 }
 
 fn resolver_for(args: &CheckArgs, cli_version: Option<PyVersion>) -> ConfigResolver {
-    let source = match (&args.config, args.no_config) {
-        (Some(f), _) => ConfigSource::File(f.clone()),
-        (None, true) => ConfigSource::Defaults,
-        (None, false) => ConfigSource::Discover,
-    };
     ConfigResolver::new(
-        source,
+        ConfigSource::from_flags(args.config.as_deref(), args.no_config),
         CliOverrides {
             python_version: cli_version,
             select: (!args.select.is_empty()).then(|| args.select.clone()),

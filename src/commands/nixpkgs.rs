@@ -39,12 +39,10 @@ struct Built {
 }
 
 pub fn run(req: &Request) -> Result<u8, RunError> {
-    let source = match (&req.config, req.no_config) {
-        (Some(f), _) => ConfigSource::File(f.clone()),
-        (None, true) => ConfigSource::Defaults,
-        (None, false) => ConfigSource::Discover,
-    };
-    let resolver = ConfigResolver::new(source, CliOverrides::default());
+    let resolver = ConfigResolver::new(
+        ConfigSource::from_flags(req.config.as_deref(), req.no_config),
+        CliOverrides::default(),
+    );
     let config = match &req.script {
         Some(s) => resolver.resolve(s),
         None => resolver.resolve_dir(Path::new(".")),
