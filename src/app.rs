@@ -1,19 +1,14 @@
-//! The commands: glue between the CLI, the stages and the renderers. Exit
-//! status: 0 clean, 1 diagnostics remain (or --diff would change something),
-//! 2 usage, configuration or I/O error.
+//! The entry point of the commands: dispatch, exit status and the errors
+//! every command shares. Exit status: 0 clean, 1 diagnostics remain (or
+//! --diff would change something), 2 usage, configuration or I/O error.
+//! Each command lives in its own file under `commands/`.
 
-use crate::check::{self, CheckError, FixMode, Selection, Settings};
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, ListFormat};
-use crate::config::{CliOverrides, Config, ConfigError, ConfigResolver, ConfigSource};
-use crate::discover::{self, DiscoverOptions};
+use crate::cli::{Cli, Command};
+use crate::commands;
 use crate::header::PyVersion;
 use crate::read;
-use crate::report::{self, FileResult, OutputFormat, RenderOptions, Summary};
-use crate::resolve::ResolveSettings;
-use crate::rules;
-use rayon::prelude::*;
-use std::io::{self, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_DIAGNOSTICS: u8 = 1;
@@ -37,7 +32,7 @@ impl std::fmt::Display for RunError {
     }
 }
 
-fn usage(message: impl Into<String>) -> RunError {
+pub(crate) fn usage(message: impl Into<String>) -> RunError {
     RunError {
         path: None,
         message: message.into(),
@@ -46,18 +41,34 @@ fn usage(message: impl Into<String>) -> RunError {
 
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => commands::check::run(args),
         Command::Fix(mut args) => {
             args.fix = true;
-            run_check(args)
+            commands::check::run(args)
         }
-        Command::Explain { code } => explain(code.as_deref()),
+        Command::Explain { code } => commands::explain::run(code.as_deref()),
         Command::Imports {
             script,
             output_format,
             python_version,
-        } => imports_command(&script, output_format, python_version.as_deref()),
-        Command::Header { script } => header_command(&script),
+            packages,
+        } => commands::imports::run(&script, output_format, python_version.as_deref(), &packages),
+        Command::Header { script } => commands::header::run(&script),
+        Command::Nixpkgs {
+            script,
+            output_format,
+            build,
+            config,
+            no_config,
+            packages,
+        } => commands::nixpkgs::run(&commands::nixpkgs::Request {
+            script,
+            format: output_format,
+            build,
+            config,
+            no_config,
+            packages,
+        }),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "nixdeps", &mut io::stdout());
@@ -87,7 +98,7 @@ fn is_broken_pipe(e: &RunError) -> bool {
 
 const BROKEN_PIPE: &str = "broken pipe";
 
-fn io_err(e: io::Error) -> RunError {
+pub(crate) fn io_err(e: io::Error) -> RunError {
     if e.kind() == io::ErrorKind::BrokenPipe {
         usage(BROKEN_PIPE)
     } else {
@@ -95,7 +106,7 @@ fn io_err(e: io::Error) -> RunError {
     }
 }
 
-fn version_arg(v: Option<&str>) -> Result<Option<PyVersion>, RunError> {
+pub(crate) fn version_arg(v: Option<&str>) -> Result<Option<PyVersion>, RunError> {
     v.map(|s| {
         crate::cli::parse_python_version(s).ok_or_else(|| {
             usage(format!(
@@ -106,20 +117,7 @@ fn version_arg(v: Option<&str>) -> Result<Option<PyVersion>, RunError> {
     .transpose()
 }
 
-/// Codes given on the command line must name at least one rule.
-fn validate_codes(list: &[String], flag: &str) -> Result<(), RunError> {
-    for c in list {
-        let known = c == "ALL" || rules::ALL.iter().any(|r| r.code.starts_with(c.as_str()));
-        if !known {
-            return Err(usage(format!(
-                "{flag}: unknown rule code or prefix {c:?} (see `nixdeps explain`)"
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn read_script(path: &Path) -> Result<(Vec<u8>, read::Source), RunError> {
+pub(crate) fn read_script(path: &Path) -> Result<(Vec<u8>, read::Source), RunError> {
     let bytes = std::fs::read(path).map_err(|e| RunError {
         path: Some(path.display().to_string()),
         message: e.to_string(),
@@ -129,481 +127,4 @@ fn read_script(path: &Path) -> Result<(Vec<u8>, read::Source), RunError> {
         message: e.to_string(),
     })?;
     Ok((bytes, source))
-}
-
-struct Outcome {
-    result: Option<FileResult>,
-    diff: Option<String>,
-    error: Option<RunError>,
-}
-
-fn settings_for(config: &Config, path: Option<&Path>) -> Settings {
-    Settings {
-        python_version: config.python_version.unwrap_or(check::DEFAULT_PYTHON),
-        resolve: ResolveSettings {
-            first_party: config.first_party.clone(),
-            mapping: config.mapping.clone(),
-        },
-        keep: config.keep.clone(),
-        selection: Selection {
-            select: config.select.clone().unwrap_or_default(),
-            ignore: config.ignore.clone(),
-        },
-        file_ignores: path
-            .map(|p| config.ignored_codes_for(p))
-            .unwrap_or_default(),
-        bom: false,
-    }
-}
-
-fn resolver_for(args: &CheckArgs, cli_version: Option<PyVersion>) -> ConfigResolver {
-    let source = match (&args.config, args.no_config) {
-        (Some(f), _) => ConfigSource::File(f.clone()),
-        (None, true) => ConfigSource::Defaults,
-        (None, false) => ConfigSource::Discover,
-    };
-    ConfigResolver::new(
-        source,
-        CliOverrides {
-            python_version: cli_version,
-            select: (!args.select.is_empty()).then(|| args.select.clone()),
-            ignore: args.ignore.clone(),
-        },
-    )
-}
-
-fn config_error(e: ConfigError) -> RunError {
-    RunError {
-        path: None,
-        message: e.to_string(),
-    }
-}
-
-fn fix_mode(args: &CheckArgs) -> FixMode {
-    match (args.fix || args.diff, args.unsafe_fixes) {
-        (false, _) => FixMode::Off,
-        (true, false) => FixMode::Apply,
-        (true, true) => FixMode::ApplyUnsafe,
-    }
-}
-
-fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(path, path)
-        .to_string()
-}
-
-fn check_one(path: &Path, args: &CheckArgs, resolver: &ConfigResolver) -> Outcome {
-    let shown = path.display().to_string();
-    let fail = |message: String| Outcome {
-        result: None,
-        diff: None,
-        error: Some(RunError {
-            path: Some(shown.clone()),
-            message,
-        }),
-    };
-    let (bytes, source) = match read_script(path) {
-        Ok(x) => x,
-        Err(e) => {
-            return Outcome {
-                result: None,
-                diff: None,
-                error: Some(e),
-            }
-        }
-    };
-    let config = match resolver.resolve(path) {
-        Ok(c) => c,
-        Err(e) => {
-            return Outcome {
-                result: None,
-                diff: None,
-                error: Some(config_error(e)),
-            }
-        }
-    };
-    let mut settings = settings_for(&config, Some(path));
-    settings.bom = source.bom;
-    let checked = match check::check_text(&source.text, Some(path), &settings, fix_mode(args)) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            return Outcome {
-                result: None,
-                diff: None,
-                error: None,
-            }
-        }
-        Err(e @ (CheckError::NoConvergence | CheckError::BadRewrite(_))) => {
-            return fail(e.to_string())
-        }
-    };
-    let changed = checked.text != source.text;
-    let mut diff = None;
-    if changed && args.diff {
-        diff = Some(unified_diff(&shown, &source.text, &checked.text));
-    } else if changed && args.fix {
-        let new_bytes = match read::encode(&source, &checked.text) {
-            Ok(b) => b,
-            Err(m) => return fail(m),
-        };
-        if let Err(e) = write_file(path, &bytes, &new_bytes) {
-            return fail(e);
-        }
-    }
-    Outcome {
-        result: Some(slim(FileResult {
-            path: shown,
-            text: checked.text,
-            diagnostics: checked.diagnostics,
-            fixed: if args.diff { 0 } else { checked.fixed },
-        })),
-        diff,
-        error: None,
-    }
-}
-
-/// Keep only the text the diagnostics point into: results wait for every
-/// file before rendering, and whole scripts held for 20,000 files made the
-/// peak memory the size of the corpus.
-fn slim(mut r: FileResult) -> FileResult {
-    let keep = report::needed_text(&r).len();
-    r.text.truncate(keep);
-    r.text.shrink_to_fit();
-    r
-}
-
-fn write_file(path: &Path, original: &[u8], new: &[u8]) -> Result<(), String> {
-    // WriteError messages name the path already; RunError adds it again.
-    crate::write::write_atomic(path, original, new).map_err(|e| {
-        let msg = e.to_string();
-        let shown = path.display().to_string();
-        msg.strip_prefix(&shown)
-            .map(|m| m.trim_start_matches(':').trim_start().to_owned())
-            .unwrap_or(msg)
-    })
-}
-
-fn color_enabled(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    }
-}
-
-fn run_check(args: CheckArgs) -> Result<u8, RunError> {
-    let cli_version = version_arg(args.python_version.as_deref())?;
-    validate_codes(&args.select, "--select")?;
-    validate_codes(&args.ignore, "--ignore")?;
-    let stdin_mode = args.paths.len() == 1 && args.paths[0] == Path::new("-");
-    if stdin_mode {
-        return run_stdin(&args, cli_version);
-    }
-    if args.paths.iter().any(|p| p == Path::new("-")) {
-        return Err(usage("`-` (stdin) cannot be combined with other paths"));
-    }
-    let roots = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let resolver = resolver_for(&args, cli_version);
-    let exclude = |p: &Path, is_dir: bool| resolver.is_excluded(p, is_dir);
-    let found = discover::discover_with(&roots, &exclude, DiscoverOptions::default());
-    for w in &found.warnings {
-        eprintln!("warning: {w}");
-    }
-    let mut errors: Vec<RunError> = found
-        .errors
-        .iter()
-        .map(|e| RunError {
-            path: Some(e.path.display().to_string()),
-            message: e.message.clone(),
-        })
-        .collect();
-    if args.fix {
-        if let Err(e) = crate::write::install_interrupt_handler() {
-            eprintln!("warning: {e}");
-        }
-    }
-    let outcomes: Vec<Outcome> = found
-        .files
-        .par_iter()
-        .filter(|_| !crate::write::interrupted())
-        .map(|c| check_one(&c.path, &args, &resolver))
-        .collect();
-    let mut results = Vec::new();
-    let mut diffs = Vec::new();
-    for o in outcomes {
-        results.extend(o.result);
-        diffs.extend(o.diff);
-        errors.extend(o.error);
-    }
-    results.sort_by(|a, b| a.path.cmp(&b.path));
-    let summary = Summary::of(&results);
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    if args.diff {
-        for d in &diffs {
-            out.write_all(d.as_bytes()).map_err(io_err)?;
-        }
-    } else {
-        let opts = RenderOptions {
-            color: args.output_format == OutputFormat::Human && color_enabled(args.color),
-            statistics: args.statistics,
-            quiet: args.quiet,
-        };
-        report::render(args.output_format, &results, &summary, &opts, &mut out).map_err(io_err)?;
-    }
-    out.flush().map_err(io_err)?;
-    drop(out);
-    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    // A broken configuration shows up once per file it governs: say it once.
-    errors.dedup();
-    for e in &errors {
-        eprintln!("error: {e}");
-    }
-    let remaining = results.iter().any(|r| !r.diagnostics.is_empty());
-    if crate::write::interrupted() {
-        eprintln!("error: interrupted; every file is either as it was or fully fixed");
-        return Ok(EXIT_INTERRUPTED);
-    }
-    Ok(if !errors.is_empty() {
-        EXIT_ERROR
-    } else if (args.diff && !diffs.is_empty()) || (remaining && !args.exit_zero) {
-        EXIT_DIAGNOSTICS
-    } else {
-        EXIT_CLEAN
-    })
-}
-
-/// `-`: one script from stdin. With --fix the fixed script goes to stdout
-/// (the editor action) and diagnostics to stderr.
-fn run_stdin(args: &CheckArgs, cli_version: Option<PyVersion>) -> Result<u8, RunError> {
-    let mut bytes = Vec::new();
-    io::stdin().read_to_end(&mut bytes).map_err(io_err)?;
-    let shown = args
-        .stdin_filename
-        .as_ref()
-        .map_or_else(|| "-".to_owned(), |p| p.display().to_string());
-    let source = read::decode(&bytes).map_err(|e| RunError {
-        path: Some(shown.clone()),
-        message: e.to_string(),
-    })?;
-    let resolver = resolver_for(args, cli_version);
-    let config = match &args.stdin_filename {
-        Some(p) => resolver.resolve(p),
-        None => resolver.resolve_dir(Path::new(".")),
-    }
-    .map_err(config_error)?;
-    let mut settings = settings_for(&config, args.stdin_filename.as_deref());
-    settings.bom = source.bom;
-    let checked = check::check_text(
-        &source.text,
-        args.stdin_filename.as_deref(),
-        &settings,
-        fix_mode(args),
-    )
-    .map_err(|e| RunError {
-        path: Some(shown.clone()),
-        message: e.to_string(),
-    })?;
-    let results: Vec<FileResult> = checked
-        .iter()
-        .map(|c| FileResult {
-            path: shown.clone(),
-            text: c.text.clone(),
-            diagnostics: c.diagnostics.clone(),
-            fixed: c.fixed,
-        })
-        .collect();
-    let summary = Summary::of(&results);
-    let opts = RenderOptions {
-        color: false,
-        statistics: args.statistics,
-        quiet: args.quiet,
-    };
-    let new_text = checked
-        .as_ref()
-        .map_or(source.text.as_str(), |c| c.text.as_str());
-    if args.fix {
-        let new_bytes = read::encode(&source, new_text).map_err(|m| RunError {
-            path: Some(shown.clone()),
-            message: m,
-        })?;
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(&new_bytes).map_err(io_err)?;
-        stdout.flush().map_err(io_err)?;
-        let mut err = io::stderr().lock();
-        report::render(args.output_format, &results, &summary, &opts, &mut err).map_err(io_err)?;
-    } else if args.diff {
-        if new_text != source.text {
-            print!("{}", unified_diff(&shown, &source.text, new_text));
-            return Ok(EXIT_DIAGNOSTICS);
-        }
-        return Ok(EXIT_CLEAN);
-    } else {
-        let mut out = io::BufWriter::new(io::stdout().lock());
-        report::render(args.output_format, &results, &summary, &opts, &mut out).map_err(io_err)?;
-        out.flush().map_err(io_err)?;
-    }
-    let remaining = results.iter().any(|r| !r.diagnostics.is_empty());
-    Ok(if remaining && !args.exit_zero {
-        EXIT_DIAGNOSTICS
-    } else {
-        EXIT_CLEAN
-    })
-}
-
-fn explain(code: Option<&str>) -> Result<u8, RunError> {
-    let mut out = io::stdout().lock();
-    match code {
-        None => {
-            for r in rules::ALL {
-                writeln!(
-                    out,
-                    "{}  {:<26} {:<8} {}{}",
-                    r.code,
-                    r.name,
-                    r.severity.as_str(),
-                    r.summary,
-                    if r.fixable { " [fix]" } else { "" }
-                )
-                .map_err(io_err)?;
-            }
-        }
-        Some(c) => {
-            let r = rules::lookup(c)
-                .ok_or_else(|| usage(format!("unknown rule {c:?} (see `nixdeps explain`)")))?;
-            writeln!(
-                out,
-                "# {} ({})\n\nDefault severity: {}. Fix: {}.\n\n{}",
-                r.name,
-                r.code,
-                r.severity.as_str(),
-                if r.fixable { "yes" } else { "none" },
-                r.doc
-            )
-            .map_err(io_err)?;
-        }
-    }
-    Ok(EXIT_CLEAN)
-}
-
-fn header_command(script: &Path) -> Result<u8, RunError> {
-    let (_, source) = read_script(script)?;
-    let header = crate::header::parse(&source.text).ok_or_else(|| RunError {
-        path: Some(script.display().to_string()),
-        message: "not a nix-shell script: the first line is not a nix-shell or nix shebang".into(),
-    })?;
-    let model = crate::header::json::model(&source.text, &header);
-    let json = serde_json::to_string_pretty(&model).map_err(|e| usage(e.to_string()))?;
-    let mut out = io::stdout().lock();
-    writeln!(out, "{json}").map_err(io_err)?;
-    Ok(EXIT_CLEAN)
-}
-
-fn imports_command(
-    script: &Path,
-    format: ListFormat,
-    version: Option<&str>,
-) -> Result<u8, RunError> {
-    let (_, source) = read_script(script)?;
-    let text = &source.text;
-    let header = crate::header::parse(text);
-    let version = header
-        .as_ref()
-        .and_then(|h| h.python_version())
-        .or(version_arg(version)?)
-        .unwrap_or(check::DEFAULT_PYTHON);
-    let lines = crate::span::LineIndex::new(text);
-    let (needed, _) = crate::resolve::needed(
-        Some(script),
-        text,
-        version,
-        crate::db::Database::get(),
-        &Default::default(),
-    );
-    let mut out = io::stdout().lock();
-    match format {
-        ListFormat::Json => {
-            let rows: Vec<serde_json::Value> = needed
-                .iter()
-                .map(|n| {
-                    let p = lines.position(text, n.span.start);
-                    serde_json::json!({
-                        "module": n.module,
-                        "location": {"row": p.row, "column": p.column},
-                        "context": n.context,
-                        "class": n.class,
-                        "resolution": n.resolution,
-                        "via": n.via,
-                    })
-                })
-                .collect();
-            let v = serde_json::json!({"python_version": version.to_string(), "imports": rows});
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&v).map_err(|e| usage(e.to_string()))?
-            )
-            .map_err(io_err)?;
-        }
-        ListFormat::Human => {
-            writeln!(out, "Python {version}").map_err(io_err)?;
-            for n in &needed {
-                let p = lines.position(text, n.span.start);
-                let mut ctx = Vec::new();
-                if n.context.optional {
-                    ctx.push("optional");
-                }
-                if n.context.type_only {
-                    ctx.push("type-only");
-                }
-                if n.context.dynamic {
-                    ctx.push("dynamic");
-                }
-                let class = match &n.class {
-                    crate::imports::Class::Stdlib => "stdlib".to_owned(),
-                    crate::imports::Class::RemovedStdlib { restored_by, .. } => match restored_by {
-                        Some(a) => format!("removed-stdlib (restored by {a})"),
-                        None => "removed-stdlib".to_owned(),
-                    },
-                    crate::imports::Class::FirstParty { .. } => "first-party".to_owned(),
-                    crate::imports::Class::ThirdParty => match &n.resolution {
-                        crate::db::Resolution::Resolved {
-                            attr,
-                            alternatives,
-                            matched,
-                            ..
-                        } => {
-                            let alt = if alternatives.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" (also: {})", alternatives.join(", "))
-                            };
-                            format!("third-party → {attr} (matched {matched}){alt}")
-                        }
-                        crate::db::Resolution::Unresolved => "third-party, unresolved".to_owned(),
-                    },
-                };
-                let ctx = if ctx.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", ctx.join(", "))
-                };
-                writeln!(
-                    out,
-                    "{}:{}  {}{}  {}",
-                    p.row, p.column, n.module, ctx, class
-                )
-                .map_err(io_err)?;
-            }
-        }
-    }
-    Ok(EXIT_CLEAN)
 }

@@ -48,6 +48,9 @@ pub struct Settings {
     pub file_ignores: Vec<String>,
     /// The file starts with a UTF-8 byte order mark (stripped from the text).
     pub bom: bool,
+    /// The package database: the embedded one, or it overlaid with the
+    /// user's nixpkgs index (see `nixpkgs::select`).
+    pub db: &'static Database,
 }
 
 impl Default for Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             selection: Selection::default(),
             file_ignores: Vec::new(),
             bom: false,
+            db: Database::get(),
         }
     }
 }
@@ -195,7 +199,7 @@ pub fn check_text(
     settings: &Settings,
     mode: FixMode,
 ) -> Result<Option<Checked>, CheckError> {
-    let db = Database::get();
+    let db = settings.db;
     let Some(mut analysis) = analyse(text, script, settings, db) else {
         return Ok(None);
     };

@@ -38,9 +38,30 @@ pub enum Command {
         /// Python version for stdlib classification when the header names none
         #[arg(long, value_name = "X.Y")]
         python_version: Option<String>,
+        #[command(flatten)]
+        packages: PackageArgs,
     },
     /// Print the parsed header of a script as JSON
     Header { script: PathBuf },
+    /// Show which nixpkgs is used for package data, how it was found, and
+    /// the state of its index cache
+    Nixpkgs {
+        /// Also list this script's header `-I` entries (shown, never used)
+        script: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        output_format: ListFormat,
+        /// Build or refresh the index cache now
+        #[arg(long)]
+        build: bool,
+        /// Use this configuration file (its `nixpkgs` key)
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Ignore configuration files
+        #[arg(long)]
+        no_config: bool,
+        #[command(flatten)]
+        packages: PackageArgs,
+    },
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -48,6 +69,30 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+/// Where package facts come from (DESIGN §11).
+#[derive(Debug, Clone, Default, Args)]
+pub struct PackageArgs {
+    /// Read package data from this nixpkgs tree instead of locating <nixpkgs>
+    #[arg(long, value_name = "PATH")]
+    pub nixpkgs: Option<PathBuf>,
+    /// Use the embedded package database only (wins over --nixpkgs)
+    #[arg(
+        long,
+        env = "NIXDEPS_NO_NIXPKGS_INDEX",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub no_nixpkgs_index: bool,
+}
+
+impl PackageArgs {
+    pub fn choice(&self) -> crate::nixpkgs::select::Choice {
+        crate::nixpkgs::select::Choice {
+            nixpkgs: self.nixpkgs.clone(),
+            disabled: self.no_nixpkgs_index,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,6 +153,8 @@ pub struct CheckArgs {
     /// Print counts per rule instead of each diagnostic
     #[arg(long)]
     pub statistics: bool,
+    #[command(flatten)]
+    pub packages: PackageArgs,
 }
 
 /// Parse `X.Y` (3.8 … 3.19).

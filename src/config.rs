@@ -21,6 +21,8 @@
 //! exclude = ["vendor/**", "build"]
 //! first-party = ["mylib"]
 //! keep = ["pip"]
+//! nixpkgs = "../nixpkgs"               # the tree to index (relative to this file)
+//! nixpkgs-index = false                # the embedded package database only
 //! [mapping]                            # [tool.nixdeps.mapping] in pyproject.toml
 //! yaml = "pyyaml"
 //! ```
@@ -71,7 +73,7 @@ use toml::{Spanned, Value};
 /// The file names looked for in each directory, in precedence order.
 pub const CONFIG_FILES: [&str; 3] = [".nixdeps.toml", "nixdeps.toml", "pyproject.toml"];
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 10] = [
     "python-version",
     "select",
     "ignore",
@@ -80,6 +82,8 @@ const KEYS: [&str; 8] = [
     "mapping",
     "first-party",
     "keep",
+    "nixpkgs",
+    "nixpkgs-index",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -96,6 +100,10 @@ pub struct Config {
     pub first_party: Vec<String>,
     /// Attributes never reported as unused.
     pub keep: Vec<String>,
+    /// `nixpkgs`: the tree to index, made absolute against the file's directory.
+    pub nixpkgs: Option<PathBuf>,
+    /// `nixpkgs-index = false`: use the embedded database alone.
+    pub nixpkgs_index: Option<bool>,
     /// The file this came from; `None` for the defaults.
     pub path: Option<PathBuf>,
     /// Compiled globs, built on first use: change `per_file_ignores` /
@@ -113,6 +121,8 @@ impl PartialEq for Config {
             && self.mapping == other.mapping
             && self.first_party == other.first_party
             && self.keep == other.keep
+            && self.nixpkgs == other.nixpkgs
+            && self.nixpkgs_index == other.nixpkgs_index
             && self.path == other.path
     }
 }
@@ -528,6 +538,33 @@ impl Ctx<'_> {
                 }
                 config.keep = names;
             }
+            "nixpkgs" => {
+                let text = value.get_ref().as_str().ok_or_else(|| {
+                    bad(format!(
+                        "expected the path of a nixpkgs tree as a string, found {}",
+                        describe(value.get_ref())
+                    ))
+                })?;
+                if text.is_empty() {
+                    return Err(bad("the path is empty".into()));
+                }
+                if is_pseudo_url_like(text) {
+                    return Err(bad(format!(
+                        "{text:?} is not a local path (nixdeps never downloads)"
+                    )));
+                }
+                let base = self.path.parent().unwrap_or(Path::new("."));
+                config.nixpkgs = Some(absolute(&base.join(text)));
+            }
+            "nixpkgs-index" => {
+                let on = value.get_ref().as_bool().ok_or_else(|| {
+                    bad(format!(
+                        "expected true or false, found {}",
+                        describe(value.get_ref())
+                    ))
+                })?;
+                config.nixpkgs_index = Some(on);
+            }
             _ => {
                 let mut message = format!("unknown key `{full}`");
                 if let Some(near) = nearest_key(name) {
@@ -556,6 +593,12 @@ impl Ctx<'_> {
         }
         Ok(codes)
     }
+}
+
+/// A `scheme://` URL or a `channel:`/`flake:` reference, which nixdeps
+/// cannot index.
+fn is_pseudo_url_like(text: &str) -> bool {
+    crate::nixpkgs::locate::is_pseudo_url(text) || text.starts_with("flake:")
 }
 
 fn not_attr(name: &str) -> String {
@@ -712,6 +755,17 @@ pub enum ConfigSource {
     File(PathBuf),
     /// `--no-config`: the defaults.
     Defaults,
+}
+
+impl ConfigSource {
+    /// From `--config FILE` and `--no-config`.
+    pub fn from_flags(file: Option<&Path>, no_config: bool) -> Self {
+        match (file, no_config) {
+            (Some(f), _) => ConfigSource::File(f.to_path_buf()),
+            (None, true) => ConfigSource::Defaults,
+            (None, false) => ConfigSource::Discover,
+        }
+    }
 }
 
 type Loaded = Result<Arc<Config>, ConfigError>;

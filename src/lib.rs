@@ -7,6 +7,7 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod diagnostic;

@@ -30,6 +30,8 @@ per-file-ignores = { "scripts/*.py" = ["ND002", "ND003"], "tests/**" = ["ND"] }
 exclude = ["vendor/**", "build"]
 first-party = ["mylib", "my.pkg"]
 keep = ["pip", "setuptools"]
+nixpkgs = "../nixpkgs"
+nixpkgs-index = false
 
 [mapping]
 yaml = "pyyaml"
@@ -66,6 +68,9 @@ fn every_key_in_nixdeps_toml() {
         c.mapping.get("google.protobuf").map(String::as_str),
         Some("protobuf")
     );
+    // Relative to the configuration file's directory.
+    assert_eq!(c.nixpkgs.as_deref(), Some(Path::new("/nixpkgs")));
+    assert_eq!(c.nixpkgs_index, Some(false));
     assert_eq!(c.path.as_deref(), Some(Path::new("/p/nixdeps.toml")));
 }
 
@@ -82,6 +87,8 @@ fn every_key_in_pyproject_table() {
     assert_eq!(c.per_file_ignores, d.per_file_ignores);
     assert_eq!(c.mapping, d.mapping);
     assert_eq!(c.keep, d.keep);
+    assert_eq!(c.nixpkgs, d.nixpkgs);
+    assert_eq!(c.nixpkgs_index, d.nixpkgs_index);
 }
 
 #[test]
@@ -225,6 +232,45 @@ fn bad_mapping_first_party_keep() {
             .keep
             .len(),
         2
+    );
+}
+
+#[test]
+fn bad_nixpkgs_keys() {
+    let e = err("/p/nixdeps.toml", "select = []\nnixpkgs = 3\n");
+    assert!(e.to_string().starts_with("/p/nixdeps.toml:2:11: "), "{e}");
+    assert!(
+        e.to_string().contains("`nixpkgs`: expected the path"),
+        "{e}"
+    );
+    let e = err("/p/nixdeps.toml", "nixpkgs = \"\"\n");
+    assert!(e.to_string().contains("empty"), "{e}");
+    for url in [
+        "channel:nixos-24.11",
+        "https://x.org/n.tar.gz",
+        "flake:nixpkgs",
+    ] {
+        let e = err("/p/nixdeps.toml", &format!("nixpkgs = \"{url}\"\n"));
+        assert!(e.to_string().contains("not a local path"), "{url}: {e}");
+    }
+    let e = err("/p/nixdeps.toml", "nixpkgs-index = \"no\"\n");
+    assert!(e.to_string().contains("expected true or false"), "{e}");
+    let e = err("/p/nixdeps.toml", "nixpkgs-indx = false\n");
+    assert!(
+        e.to_string().contains("did you mean `nixpkgs-index`"),
+        "{e}"
+    );
+    let e = err("/p/pyproject.toml", "[tool.nixdeps]\nnixpkg = \"x\"\n");
+    assert!(
+        e.to_string()
+            .contains("did you mean `tool.nixdeps.nixpkgs`"),
+        "{e}"
+    );
+    assert_eq!(
+        ok("/p/sub/nixdeps.toml", "nixpkgs = \"/abs/tree\"\n")
+            .nixpkgs
+            .as_deref(),
+        Some(Path::new("/abs/tree"))
     );
 }
 

@@ -12,7 +12,10 @@ const GOOD_HEADER: &str = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \
 const MISSING: &str = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.requests ])\"\nimport requests\nimport yaml\n";
 
 fn nixdeps() -> Command {
-    Command::cargo_bin("nixdeps").unwrap()
+    let mut c = Command::cargo_bin("nixdeps").unwrap();
+    // The embedded database, whatever nixpkgs this machine has.
+    c.env("NIXDEPS_NO_NIXPKGS_INDEX", "1");
+    c
 }
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
@@ -271,6 +274,7 @@ fn broken_pipe_exits_quietly() {
     }
     let bin = assert_cmd::cargo::cargo_bin("nixdeps");
     let mut child = std::process::Command::new(bin)
+        .env("NIXDEPS_NO_NIXPKGS_INDEX", "1")
         .args(["check", "--output-format", "concise"])
         .arg(t.path())
         .stdout(Stdio::piped())

@@ -88,6 +88,7 @@ fn pre_commit(dir: &Path, home: &Path, hook: &str, stage: &str) -> std::process:
             stage,
         ])
         .env("PRE_COMMIT_HOME", home)
+        .env("NIXDEPS_NO_NIXPKGS_INDEX", "1")
         // Reuse one target directory across runs so the hook's `cargo install`
         // builds the project once.
         .env(

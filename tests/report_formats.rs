@@ -139,6 +139,7 @@ fn human_summary_lines() {
         files_checked: 1,
         files_fixed: 1,
         fixes_applied: 1,
+        packages: None,
     };
     let out = run(OutputFormat::Human, &[], &fixed, RenderOptions::default());
     assert_eq!(
@@ -153,6 +154,7 @@ fn human_fixed_summary_snapshot() {
         files_checked: 4,
         files_fixed: 2,
         fixes_applied: 5,
+        packages: None,
     };
     let r: Vec<FileResult> = results()
         .into_iter()

@@ -7,3 +7,5 @@
 
 pub mod cache;
 pub mod index;
+pub mod locate;
+pub mod select;

@@ -266,18 +266,22 @@ fn write_summary(results: &[FileResult], summary: &Summary, out: &mut dyn Write)
     let total = all.clone().count();
     let fixable = all.filter(|d| has_safe_fix(d)).count();
     let files = plural(summary.files_checked, "file", "files");
+    let packages = summary
+        .packages
+        .as_ref()
+        .map_or(String::new(), |p| format!(" (packages: {p})"));
     if total == 0 {
-        writeln!(out, "All checked: {files}, no diagnostics.")
+        writeln!(out, "All checked: {files}, no diagnostics{packages}.")
     } else if fixable == 0 {
         writeln!(
             out,
-            "Found {} in {files} checked.",
+            "Found {} in {files} checked{packages}.",
             plural(total, "diagnostic", "diagnostics")
         )
     } else {
         writeln!(
             out,
-            "Found {} ({fixable} fixable with --fix) in {files} checked.",
+            "Found {} ({fixable} fixable with --fix) in {files} checked{packages}.",
             plural(total, "diagnostic", "diagnostics")
         )
     }

@@ -66,6 +66,9 @@ pub struct Summary {
     pub files_checked: usize,
     pub files_fixed: usize,
     pub fixes_applied: usize,
+    /// Where package facts came from (`embedded snapshot 2024-06`), for
+    /// the human summary line; `None` leaves it out.
+    pub packages: Option<String>,
 }
 
 impl Summary {
@@ -74,6 +77,7 @@ impl Summary {
             files_checked: results.len(),
             files_fixed: results.iter().filter(|r| r.fixed > 0).count(),
             fixes_applied: results.iter().map(|r| r.fixed).sum(),
+            packages: None,
         }
     }
 }

@@ -195,5 +195,6 @@ pub fn summary() -> Summary {
         files_checked: 4,
         files_fixed: 0,
         fixes_applied: 0,
+        packages: None,
     }
 }

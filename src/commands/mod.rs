@@ -1,0 +1,7 @@
+//! One file per command; [`crate::app::run`] dispatches to them.
+
+pub mod check;
+pub mod explain;
+pub mod header;
+pub mod imports;
+pub mod nixpkgs;
