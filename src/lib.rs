@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod header;
 pub mod imports;
+pub mod pep723;
 pub mod read;
 pub mod report;
 pub mod resolve;

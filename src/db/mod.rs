@@ -25,6 +25,8 @@
 //! documented preferred one first (`data/extra/prefer.tsv`); the others are
 //! returned as `alternatives`.
 
+mod pypi;
+
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 

@@ -75,7 +75,10 @@ const LOADED_BY_NAME: &[(&str, &[&str])] = &[
 
 /// The declared package that may load `attr` by name (see [`LOADED_BY_NAME`]);
 /// `pytest-*` plugins are loaded by a declared pytest.
-fn loaded_by<'a>(attr: &str, declared: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+pub(super) fn loaded_by<'a>(
+    attr: &str,
+    declared: impl Iterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
     let loaders = LOADED_BY_NAME
         .iter()
         .find(|(p, _)| *p == attr)
