@@ -127,10 +127,18 @@ fn new_block(text: &str, at: usize, add: &[String], eol: &str) -> Edit {
     } else {
         ""
     };
+    // A comment line right under the new block would continue its run of
+    // content lines, and a later `# ///` would then close it (block.rs).
+    let next = &text[at..];
+    let gap = if next.starts_with("#\n") || next.starts_with("#\r\n") || next.starts_with("# ") {
+        eol
+    } else {
+        ""
+    };
     Edit::insert(
         at,
         format!(
-            "{lead}# /// script{eol}# dependencies = {}{eol}# ///{eol}",
+            "{lead}# /// script{eol}# dependencies = {}{eol}# ///{eol}{gap}",
             uv_lines(&items, eol)
         ),
     )
