@@ -1,0 +1,195 @@
+//! PEP 723 scripts end to end: which files are picked (by the first line alone), what the
+//! output formats carry, and that a block fix changes no byte outside the block.
+
+use assert_cmd::Command;
+use nixdeps::check::{check_text, FixMode, Settings};
+use nixdeps::discover::shebang_kind;
+use nixdeps::header::HeaderKind;
+use std::path::{Path, PathBuf};
+
+#[test]
+fn uv_run_shebangs_are_candidates_and_uv_alone_is_not() {
+    for line in [
+        "#!/usr/bin/env -S uv run --script\n",
+        "#!/usr/bin/env -S uv run --quiet --script\n",
+        "#!/usr/bin/env -S uv run --with rich --script\r\n",
+        "#!/usr/bin/env -S \"uv run --script\"\n",
+        "#!/home/me/.local/bin/uv run --script\n",
+        "\u{feff}#!/usr/bin/env -S uv run\n",
+    ] {
+        assert_eq!(
+            shebang_kind(line.as_bytes()),
+            Some(HeaderKind::Uv),
+            "{line:?}"
+        );
+    }
+    for line in [
+        "#!/usr/bin/env uv\n",
+        "#!/usr/bin/env -S uv tool run ruff\n",
+        "#!/usr/bin/env -S uvx ruff\n",
+        "#!/usr/bin/env python3\n",
+        "# /// script\n",
+    ] {
+        assert_eq!(shebang_kind(line.as_bytes()), None, "{line:?}");
+    }
+    // The header parser agrees with discovery.
+    let h =
+        nixdeps::header::parse("#!/usr/bin/env -S uv run --quiet --script\nimport x\n").unwrap();
+    assert_eq!(h.kind, HeaderKind::Uv);
+    assert!(nixdeps::pep723::runs_uv(&h));
+    let h = nixdeps::header::parse(
+        "#!/usr/bin/env nix-shell\n#!nix-shell -i \"uv run --script\" -p uv\n",
+    )
+    .unwrap();
+    assert!(nixdeps::pep723::runs_uv(&h));
+    let h =
+        nixdeps::header::parse("#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p uv\n").unwrap();
+    assert!(!nixdeps::pep723::runs_uv(&h));
+}
+
+fn fixed_cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("uv-resolves.txt").exists())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The text before and after the script block (or, without one, all of it).
+fn outside(text: &str) -> (String, String) {
+    let meta = nixdeps::pep723::read(text);
+    match meta.script {
+        Some(s) => (
+            text[..s.block.span.start].to_owned(),
+            text[s.block.span.end..].to_owned(),
+        ),
+        None => (text.to_owned(), String::new()),
+    }
+}
+
+#[test]
+fn block_fixes_touch_no_byte_outside_the_block_and_keep_crlf() {
+    let mut checked = 0;
+    for case in fixed_cases() {
+        let text = std::fs::read_to_string(case.join("script.py")).unwrap();
+        for text in [text.clone(), text.replace('\n', "\r\n")] {
+            let fixed = check_text(&text, None, &Settings::default(), FixMode::Apply)
+                .unwrap()
+                .unwrap();
+            let (before, after) = outside(&fixed.text);
+            let had_block = nixdeps::pep723::read(&text).script.is_some();
+            if had_block {
+                assert_eq!((before, after), outside(&text), "{}", case.display());
+            } else {
+                // A new block is inserted whole: around it, the original text.
+                let at = nixdeps::pep723::read(&fixed.text)
+                    .script
+                    .unwrap()
+                    .block
+                    .span
+                    .start;
+                let inserted = fixed.text.len() - text.len();
+                assert_eq!(&fixed.text[..at], &text[..at], "{}", case.display());
+                assert_eq!(
+                    &fixed.text[at + inserted..],
+                    &text[at..],
+                    "{}",
+                    case.display()
+                );
+                let new = &fixed.text[at..at + inserted];
+                assert!(
+                    new.starts_with("# /// script") && new.trim_end().ends_with("# ///"),
+                    "{new:?}"
+                );
+            }
+            let crlf = text.contains("\r\n");
+            assert_eq!(
+                fixed.text.matches('\n').count(),
+                if crlf {
+                    fixed.text.matches("\r\n").count()
+                } else {
+                    fixed.text.matches('\n').count()
+                },
+                "{}: mixed line endings after the fix",
+                case.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 16);
+}
+
+#[test]
+fn json_sarif_and_github_carry_block_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("fetch.py");
+    std::fs::write(
+        &script,
+        "#!/usr/bin/env -S uv run --script\n# /// script\n# dependencies = [\"requests\", \"rich\"]\n# ///\nimport requests, yaml\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("nixdeps")
+        .unwrap()
+        .args(["check", "--output-format", "json"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["ND013", "ND012"]);
+    let nd012 = &v[1];
+    assert_eq!(nd012["attribute"], "pyyaml");
+    assert_eq!(nd012["module"], "yaml");
+    assert_eq!(nd012["location"]["row"], 5);
+    let edit = &nd012["fix"]["edits"][0];
+    assert_eq!(
+        edit["location"]["row"], 3,
+        "the edit is inside the block: {edit}"
+    );
+    assert!(edit["content"]
+        .as_str()
+        .unwrap()
+        .contains("#     \"pyyaml\","));
+    let sarif = Command::cargo_bin("nixdeps")
+        .unwrap()
+        .args(["check", "--output-format", "sarif"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    let sarif = String::from_utf8(sarif.stdout).unwrap();
+    assert!(sarif.contains("\"ND012\"") && sarif.contains("missing-block-dependency"));
+    let gh = Command::cargo_bin("nixdeps")
+        .unwrap()
+        .args(["check", "--output-format", "github", "--select", "ND012"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    let gh = String::from_utf8(gh.stdout).unwrap();
+    assert!(
+        gh.starts_with("::error ") && gh.contains("ND012") && !gh.contains("ND013"),
+        "{gh}"
+    );
+    // Configuration applies unchanged.
+    std::fs::write(
+        dir.path().join("nixdeps.toml"),
+        "ignore = [\"ND013\"]\nkeep = []\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("nixdeps")
+        .unwrap()
+        .args(["check", "--output-format", "concise"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ND012") && !text.contains("ND013"), "{text}");
+}
