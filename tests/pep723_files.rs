@@ -122,6 +122,17 @@ fn block_fixes_touch_no_byte_outside_the_block_and_keep_crlf() {
     assert!(checked >= 16);
 }
 
+/// stdout of `nixdeps ARGS… SCRIPT`.
+fn run(args: &[&str], script: &Path) -> (Option<i32>, String) {
+    let out = Command::cargo_bin("nixdeps")
+        .unwrap()
+        .args(args)
+        .arg(script)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
 #[test]
 fn json_sarif_and_github_carry_block_diagnostics() {
     let dir = tempfile::tempdir().unwrap();
@@ -131,14 +142,9 @@ fn json_sarif_and_github_carry_block_diagnostics() {
         "#!/usr/bin/env -S uv run --script\n# /// script\n# dependencies = [\"requests\", \"rich\"]\n# ///\nimport requests, yaml\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("nixdeps")
-        .unwrap()
-        .args(["check", "--output-format", "json"])
-        .arg(&script)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, json) = run(&["check", "--output-format", "json"], &script);
+    assert_eq!(code, Some(1));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let codes: Vec<&str> = v
         .as_array()
         .unwrap()
@@ -159,21 +165,12 @@ fn json_sarif_and_github_carry_block_diagnostics() {
         .as_str()
         .unwrap()
         .contains("#     \"pyyaml\","));
-    let sarif = Command::cargo_bin("nixdeps")
-        .unwrap()
-        .args(["check", "--output-format", "sarif"])
-        .arg(&script)
-        .output()
-        .unwrap();
-    let sarif = String::from_utf8(sarif.stdout).unwrap();
+    let (_, sarif) = run(&["check", "--output-format", "sarif"], &script);
     assert!(sarif.contains("\"ND012\"") && sarif.contains("missing-block-dependency"));
-    let gh = Command::cargo_bin("nixdeps")
-        .unwrap()
-        .args(["check", "--output-format", "github", "--select", "ND012"])
-        .arg(&script)
-        .output()
-        .unwrap();
-    let gh = String::from_utf8(gh.stdout).unwrap();
+    let (_, gh) = run(
+        &["check", "--output-format", "github", "--select", "ND012"],
+        &script,
+    );
     assert!(
         gh.starts_with("::error ") && gh.contains("ND012") && !gh.contains("ND013"),
         "{gh}"
@@ -184,12 +181,6 @@ fn json_sarif_and_github_carry_block_diagnostics() {
         "ignore = [\"ND013\"]\nkeep = []\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("nixdeps")
-        .unwrap()
-        .args(["check", "--output-format", "concise"])
-        .arg(&script)
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (_, text) = run(&["check", "--output-format", "concise"], &script);
     assert!(text.contains("ND012") && !text.contains("ND013"), "{text}");
 }

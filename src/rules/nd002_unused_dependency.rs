@@ -88,16 +88,21 @@ pub(super) fn loaded_by<'a>(
     })
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// A removal is unsafe while some import is unresolved: the package may provide it.
+pub(super) fn removal_applicability(ctx: &Ctx) -> Applicability {
     let unresolved = ctx
         .needed
         .iter()
         .any(|n| n.class == Class::ThirdParty && n.resolution == Resolution::Unresolved);
-    let applicability = if unresolved {
+    if unresolved {
         Applicability::Unsafe
     } else {
         Applicability::Safe
-    };
+    }
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let applicability = removal_applicability(ctx);
     for (i, d) in ctx.header.declarations.iter().enumerate() {
         if ctx.matching.used[i] || ctx.keep.iter().any(|k| k == &d.attr) {
             continue;

@@ -1,9 +1,7 @@
 //! ND013 unused-block-dependency (doc in [`RULE`]).
 
 use super::{Ctx, Finding, Intent, Rule};
-use crate::db::Resolution;
-use crate::diagnostic::{Applicability, Severity};
-use crate::imports::Class;
+use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "ND013",
@@ -43,15 +41,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    let unresolved = ctx
-        .needed
-        .iter()
-        .any(|n| n.class == Class::ThirdParty && n.resolution == Resolution::Unresolved);
-    let applicability = if unresolved {
-        Applicability::Unsafe
-    } else {
-        Applicability::Safe
-    };
+    let applicability = super::nd002_unused_dependency::removal_applicability(ctx);
     let attrs: Vec<String> = list
         .items
         .iter()
