@@ -51,6 +51,7 @@ pub enum EditError {
 /// a new block goes (after the shebang and the header lines under it).
 pub fn plan(
     text: &str,
+    lines: &LineIndex,
     meta: &Metadata,
     header_end: usize,
     req: &Request,
@@ -64,7 +65,12 @@ pub fn plan(
     let mut add = req.add.clone();
     add.sort();
     add.dedup();
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let eol = if lines.line_count() > 1 && text[..lines.line_span(text, 1).start].ends_with("\r\n")
+    {
+        "\r\n"
+    } else {
+        "\n"
+    };
     let Some(script) = &meta.script else {
         if let Some(&i) = req.remove.first() {
             return Err(EditError::BadIndex(i));
@@ -82,9 +88,8 @@ pub fn plan(
             if let Some(&i) = req.remove.iter().find(|&&i| i >= list.items.len()) {
                 return Err(EditError::BadIndex(i));
             }
-            let lines = LineIndex::new(text);
-            if one_per_line(text, &lines, list) {
-                Ok(edit_lines(text, &lines, list, &add, &req.remove, eol))
+            if one_per_line(text, lines, list) {
+                Ok(edit_lines(text, lines, list, &add, &req.remove, eol))
             } else if list.comments {
                 Err(EditError::Layout)
             } else {

@@ -27,9 +27,14 @@ pub fn request(intents: &[&Intent]) -> pep723::edit::Request {
 /// Where a new block goes: under the shebang and the header lines that
 /// follow it directly.
 pub fn header_end(text: &str, lines: &LineIndex, header: &Header) -> usize {
+    // Header lines come in file order.
     let mut last = 0;
-    while header.lines.iter().any(|l| l.line == last + 1) {
-        last += 1;
+    for l in &header.lines {
+        if l.line == last + 1 {
+            last += 1;
+        } else if l.line > last + 1 {
+            break;
+        }
     }
     if last + 1 < lines.line_count() {
         lines.line_span(text, last + 1).start
@@ -54,7 +59,7 @@ pub fn plan(
     };
     let block = request(intents);
     edits.extend(
-        pep723::edit::plan(text, meta, header_end(text, lines, header), &block)
+        pep723::edit::plan(text, lines, meta, header_end(text, lines, header), &block)
             .map_err(|e| e.to_string())?,
     );
     Ok(edits)
@@ -76,12 +81,19 @@ pub fn matching(db: &Database, meta: &Metadata, needed: &[Needed]) -> Matching {
     let providers = needed
         .iter()
         .map(|n| {
-            if n.class != Class::ThirdParty {
-                return Vec::new();
-            }
-            let p: Vec<usize> = (0..names.len())
-                .filter(|&i| provides(db, names[i], n))
-                .collect();
+            let p: Vec<usize> = match &n.class {
+                Class::ThirdParty => (0..names.len())
+                    .filter(|&i| provides(db, names[i], n))
+                    .collect(),
+                Class::RemovedStdlib {
+                    restored_by: Some(attr),
+                    ..
+                } => {
+                    let restorer = db.pypi_name(attr);
+                    (0..names.len()).filter(|&i| names[i] == restorer).collect()
+                }
+                _ => Vec::new(),
+            };
             for &i in &p {
                 used[i] = true;
             }

@@ -224,6 +224,7 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
         nd101_syntax_error::check(ctx, &mut out);
         nd015_malformed_block::check(ctx, &mut out);
         nd014_header_block_mismatch::check(ctx, &mut out);
+        nd007_removed_stdlib_module::check(ctx, &mut out);
         nd012_missing_block_dependency::check(ctx, &mut out);
         nd013_unused_block_dependency::check(ctx, &mut out);
         nd003_unresolved_import::check(ctx, &mut out);
