@@ -184,3 +184,53 @@ fn json_sarif_and_github_carry_block_diagnostics() {
     let (_, text) = run(&["check", "--output-format", "concise"], &script);
     assert!(text.contains("ND012") && !text.contains("ND013"), "{text}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Scripts of block-shaped lines: reading never panics, and every fix nixdeps plans is one it
+    /// can verify (a refused rewrite would be a planning bug) and is idempotent.
+    #[test]
+    fn block_shaped_scripts_fix_cleanly(
+        picks in proptest::collection::vec(0usize..LINES.len(), 0..14),
+        crlf in proptest::bool::ANY,
+    ) {
+        let mut text = String::from("#!/usr/bin/env -S uv run --script\n");
+        for p in picks {
+            text.push_str(LINES[p]);
+            text.push('\n');
+        }
+        text.push_str("import requests, yaml\n");
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        let _ = nixdeps::pep723::read(&text);
+        let fixed = check_text(&text, None, &Settings::default(), FixMode::ApplyUnsafe);
+        let fixed = fixed.map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}\n{text}")))?;
+        let fixed = fixed.unwrap();
+        let again = check_text(&fixed.text, None, &Settings::default(), FixMode::ApplyUnsafe)
+            .unwrap()
+            .unwrap();
+        proptest::prop_assert_eq!(&again.text, &fixed.text, "not idempotent:\n{}", text);
+    }
+}
+
+const LINES: &[&str] = &[
+    "# /// script",
+    "# ///",
+    "#",
+    "# dependencies = [",
+    "# ]",
+    "# dependencies = []",
+    "# dependencies = [\"rich\", 'click']",
+    "#   \"requests\",",
+    "#   'rich'  # note",
+    "#     \"click\",",
+    "# # a comment",
+    "# requires-python = \">=3.11\"",
+    "# [tool.uv]",
+    "# /// pyproject",
+    "",
+    "x = 1",
+    "#!nix-shell -p uv",
+];
