@@ -74,6 +74,10 @@ fn opening_kind(line: &str) -> Option<&str> {
 
 /// Every block of `text`, in file order.
 pub fn blocks(text: &str) -> Vec<RawBlock> {
+    // Most scripts have none: one SIMD search instead of a pass over the lines.
+    if memchr::memmem::find(text.as_bytes(), b"# /// ").is_none() {
+        return Vec::new();
+    }
     let lines = lines(text);
     let line = |i: usize| &text[lines[i].0..lines[i].1];
     // last_close[i]: the last `# ///` line of the content run starting at

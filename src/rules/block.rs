@@ -3,13 +3,14 @@
 //! and/or the header (DESIGN §12).
 
 use super::{Ctx, Intent};
-use crate::db::Database;
+use crate::db::{pep503, Database, Resolution};
 use crate::diagnostic::Edit;
 use crate::header::{edit, Header};
 use crate::imports::Class;
 use crate::pep723::{self, Metadata};
-use crate::resolve::{self, Matching, Needed};
+use crate::resolve::{Matching, Needed};
 use crate::span::LineIndex;
+use std::collections::HashMap;
 
 /// The block's part of a merged fix.
 pub fn request(intents: &[&Intent]) -> pep723::edit::Request {
@@ -65,33 +66,86 @@ pub fn plan(
     Ok(edits)
 }
 
-/// Does block distribution `name` (PEP 503) provide the import?
-pub fn provides(db: &Database, name: &str, need: &Needed) -> bool {
-    resolve::provides(db, &db.attr_of_pypi(name), need)
-        || need
-            .resolved_attr()
-            .is_some_and(|a| db.pypi_name(a) == name)
+/// What the block's distributions provide, indexed so that matching costs
+/// one database look-up per distribution and per import, not per pair.
+/// The same facts as [`crate::resolve::provides`] for each distribution's
+/// attribute (and the attribute it was renamed to).
+struct Index {
+    /// Attribute (as written and canonical) → distributions.
+    attrs: HashMap<String, Vec<usize>>,
+    /// PEP 503 form of those attributes → distributions.
+    normalised: HashMap<String, Vec<usize>>,
+    /// Provided module → distributions.
+    modules: HashMap<String, Vec<usize>>,
+    /// PyPI name → distributions.
+    names: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    fn new(db: &Database, names: &[&str]) -> Index {
+        let mut ix = Index {
+            attrs: HashMap::new(),
+            normalised: HashMap::new(),
+            modules: HashMap::new(),
+            names: HashMap::new(),
+        };
+        for (i, name) in names.iter().enumerate() {
+            ix.names.entry((*name).to_owned()).or_default().push(i);
+            let attr = db.attr_of_pypi(name);
+            let mut attrs = vec![attr.clone()];
+            if let Some(current) = db.canonical(&attr).filter(|c| *c != attr) {
+                attrs.push(current);
+            }
+            for a in attrs {
+                ix.normalised.entry(pep503(&a)).or_default().push(i);
+                for m in db.provides(&a) {
+                    ix.modules.entry(m).or_default().push(i);
+                }
+                ix.attrs.entry(a).or_default().push(i);
+            }
+        }
+        ix
+    }
+
+    fn providers(&self, db: &Database, need: &Needed) -> Vec<usize> {
+        let get = |m: &HashMap<String, Vec<usize>>, k: &str| m.get(k).cloned().unwrap_or_default();
+        let mut out = get(&self.normalised, &pep503(need.top_level()));
+        out.extend(get(&self.modules, need.top_level()));
+        out.extend(get(&self.modules, &need.module));
+        if let Resolution::Resolved {
+            attr, alternatives, ..
+        } = &need.resolution
+        {
+            for a in std::iter::once(attr).chain(alternatives) {
+                out.extend(get(&self.attrs, a));
+            }
+            out.extend(get(&self.names, &db.pypi_name(attr)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// [`Matching`] of the block's distributions (uv scripts, where the block
 /// is the declaration): `providers` index the block's requirements.
 pub fn matching(db: &Database, meta: &Metadata, needed: &[Needed]) -> Matching {
     let names = meta.names();
+    let index = Index::new(db, &names);
     let mut used = vec![false; names.len()];
     let providers = needed
         .iter()
         .map(|n| {
             let p: Vec<usize> = match &n.class {
-                Class::ThirdParty => (0..names.len())
-                    .filter(|&i| provides(db, names[i], n))
-                    .collect(),
+                Class::ThirdParty => index.providers(db, n),
                 Class::RemovedStdlib {
                     restored_by: Some(attr),
                     ..
-                } => {
-                    let restorer = db.pypi_name(attr);
-                    (0..names.len()).filter(|&i| names[i] == restorer).collect()
-                }
+                } => index
+                    .names
+                    .get(&db.pypi_name(attr))
+                    .cloned()
+                    .unwrap_or_default(),
                 _ => Vec::new(),
             };
             for &i in &p {
@@ -103,12 +157,8 @@ pub fn matching(db: &Database, meta: &Metadata, needed: &[Needed]) -> Matching {
     // A stub distribution is used when the one it types is.
     for (i, name) in names.iter().enumerate() {
         if let Some(target) = db.stub_target(&db.attr_of_pypi(name)) {
-            let target = db.pypi_name(&target);
-            if names
-                .iter()
-                .enumerate()
-                .any(|(j, m)| used[j] && *m == target)
-            {
+            let typed = index.names.get(&db.pypi_name(&target));
+            if typed.is_some_and(|js| js.iter().any(|&j| used[j])) {
                 used[i] = true;
             }
         }

@@ -47,12 +47,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         .iter()
         .map(|r| ctx.db.attr_of_pypi(&r.name))
         .collect();
+    let mut seen = std::collections::HashSet::new();
     for (i, r) in list.items.iter().enumerate() {
         let kept = ctx
             .keep
             .iter()
             .any(|k| crate::db::pep503(k) == r.name || *k == attrs[i]);
-        let repeated = list.items[..i].iter().any(|e| e.name == r.name);
+        let repeated = !seen.insert(r.name.as_str());
         if ctx.matching.used.get(i).copied().unwrap_or(true) || kept || repeated {
             continue;
         }

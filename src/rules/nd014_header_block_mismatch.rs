@@ -2,6 +2,7 @@
 
 use super::{display_attr, Ctx, Finding, Rule};
 use crate::diagnostic::Severity;
+use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     code: "ND014",
@@ -39,13 +40,14 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if ctx.header.declarations.is_empty() && !ctx.is_python() {
         return;
     }
-    let block: Vec<&str> = ctx.metadata.names();
+    let block: HashSet<&str> = ctx.metadata.names().into_iter().collect();
     let header: Vec<String> = ctx
         .header
         .declarations
         .iter()
         .map(|d| ctx.db.pypi_name(&d.attr))
         .collect();
+    let declared: HashSet<&str> = header.iter().map(String::as_str).collect();
     for (d, name) in ctx.header.declarations.iter().zip(&header) {
         if !block.contains(&name.as_str()) {
             out.push(ctx.finding(
@@ -63,7 +65,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
     }
     for r in script.dependencies.iter().flat_map(|l| &l.items) {
-        if !header.contains(&r.name) {
+        if !declared.contains(r.name.as_str()) {
             out.push(ctx.finding(
                 &RULE,
                 r.span,
