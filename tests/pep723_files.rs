@@ -234,3 +234,32 @@ const LINES: &[&str] = &[
     "x = 1",
     "#!nix-shell -p uv",
 ];
+
+/// Per-file work is linear: a block of thousands of dependencies matched against thousands of
+/// imports, and thousands of unclosed opening lines (each would rescan the rest of the file in a
+/// naive reading of the specification's regex). Quadratic matching took minutes here.
+#[test]
+fn big_blocks_and_many_openings_stay_linear() {
+    let n = 3000;
+    let mut text =
+        String::from("#!/usr/bin/env -S uv run --script\n# /// script\n# dependencies = [\n");
+    for i in 0..n {
+        text.push_str(&format!("#     \"pkg{i}\",\n"));
+    }
+    text.push_str("# ]\n# ///\n\n");
+    for _ in 0..20 * n {
+        text.push_str("# /// script\n");
+    }
+    for i in 0..n {
+        text.push_str(&format!("import pkg{i}\n"));
+    }
+    text.push_str("import yaml\n");
+    let start = std::time::Instant::now();
+    let fixed = check_text(&text, None, &Settings::default(), FixMode::Apply)
+        .unwrap()
+        .unwrap();
+    let took = start.elapsed();
+    assert_eq!(fixed.fixed, 1, "only pyyaml is missing");
+    assert!(fixed.text.contains("#     \"pyyaml\",\n"));
+    assert!(took.as_secs() < 60, "took {took:?}");
+}
