@@ -132,6 +132,25 @@ pub fn blocks(text: &str) -> Vec<RawBlock> {
     out
 }
 
+/// Opening lines of `kind` that open no block (no closing line in their
+/// run), outside every block of `found`: the specification ignores them,
+/// and so does uv, silently.
+pub fn unclosed(text: &str, kind: &str, found: &[RawBlock]) -> Vec<Span> {
+    if memchr::memmem::find(text.as_bytes(), b"# /// ").is_none() {
+        return Vec::new();
+    }
+    let mut blocks = found.iter().peekable();
+    lines(text)
+        .into_iter()
+        .map(|(s, e, _)| Span::new(s, e))
+        .filter(|l| {
+            while blocks.next_if(|b| b.span.end < l.start).is_some() {}
+            let inside = blocks.peek().is_some_and(|b| b.span.start <= l.start);
+            !inside && opening_kind(&text[l.start..l.end]) == Some(kind)
+        })
+        .collect()
+}
+
 impl RawBlock {
     /// The TOML text: content lines joined with `\n`, and for each line the
     /// offset its content has in that text.
@@ -187,6 +206,20 @@ mod tests {
         assert!(kinds("# /// script \n# a\n# ///\n").is_empty());
         // `#x` is not a content line: it breaks the run.
         assert!(kinds("# /// script\n#x\n# ///\n").is_empty());
+    }
+
+    #[test]
+    fn unclosed_openings_outside_blocks() {
+        let t = "# /// script\n# a\nx\n# /// script\n# b = 1\n# /// script\n# ///\n# /// script\n";
+        let found = blocks(t);
+        assert_eq!(found.len(), 1);
+        let open: Vec<&str> = unclosed(t, "script", &found)
+            .iter()
+            .map(|s| &t[s.start..s.end])
+            .collect();
+        // The first and the last; the ones inside the block are its content.
+        assert_eq!(open, ["# /// script", "# /// script"]);
+        assert_eq!(unclosed(t, "script", &found)[0].start, 0);
     }
 
     #[test]

@@ -94,9 +94,19 @@ struct Toml {
 /// Read the metadata blocks of `text` (decoded, BOM stripped).
 pub fn read(text: &str) -> Metadata {
     let mut meta = Metadata::default();
-    let mut scripts = block::blocks(text)
-        .into_iter()
-        .filter(|b| b.kind == "script");
+    let all = block::blocks(text);
+    // Not a block to the specification, but a script that meant one: report
+    // it, and never add a second block beside it.
+    for span in block::unclosed(text, "script", &all) {
+        meta.present = true;
+        meta.malformed.push(Malformed {
+            span,
+            message: "no `# ///` line closes this `# /// script` block within its run of `#` \
+                      lines, so uv ignores the block and installs nothing"
+                .into(),
+        });
+    }
+    let mut scripts = all.into_iter().filter(|b| b.kind == "script");
     let Some(first) = scripts.next() else {
         return meta;
     };

@@ -13,12 +13,13 @@ pub const RULE: Rule = Rule {
 A PEP 723 `# /// script` block that tools cannot read: its content is not
 valid TOML, `dependencies` is not a list of strings, a requirement is not a
 PEP 508 dependency specifier, `requires-python` is not a PEP 440 version
-specifier, or the file has a second `script` block (the specification requires
-tools to refuse the file). The position is the offending string or line.
+specifier, the file has a second `script` block (the specification requires
+tools to refuse the file), or an opening `# /// script` line has no closing
+`# ///` line in its run of `#` lines (the specification, and uv, ignore such a
+block silently). The position is the offending string or line.
 
-An opening `# /// script` line without a closing `# ///` line is no block at
-all (the specification ignores it), and a `# ///` line followed by more `#`
-lines does not close the block: the last `# ///` line of the comment run does.
+A `# ///` line followed by more `#` lines does not close the block: the last
+`# ///` line of the comment run does.
 
 ## Why it matters
 uv refuses to run the script.
