@@ -248,7 +248,7 @@ fn big_blocks_and_many_openings_stay_linear() {
     }
     text.push_str("# ]\n# ///\n\n");
     for _ in 0..20 * n {
-        text.push_str("# /// script\n");
+        text.push_str("# /// notes\n");
     }
     for i in 0..n {
         text.push_str(&format!("import pkg{i}\n"));
