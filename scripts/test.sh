@@ -32,6 +32,14 @@ if ! python3 -m pre_commit --version >/dev/null 2>&1; then
     python3 -m pip install -q --disable-pip-version-check --break-system-packages pre-commit
 fi
 
+# uv (PyPI) for the real-uv test of `# /// script` fixes (tests/pep723_uv.rs).
+if ! uv --version >/dev/null 2>&1; then
+  echo "== installing uv (PyPI)"
+  python3 -m pip install -q --disable-pip-version-check uv ||
+    python3 -m pip install -q --disable-pip-version-check --break-system-packages uv
+fi
+echo "== $(uv --version)"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

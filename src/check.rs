@@ -6,6 +6,7 @@ use crate::db::Database;
 use crate::diagnostic::{apply_edits, Applicability, Diagnostic};
 use crate::header::{self, edit, Header, PyVersion};
 use crate::imports;
+use crate::pep723;
 use crate::resolve::{self, ResolveSettings};
 use crate::rules::{self, Finding, Intent};
 use crate::span::LineIndex;
@@ -99,6 +100,7 @@ pub enum CheckError {
 /// One analysed version of the script's text.
 struct Analysis {
     header: Header,
+    metadata: pep723::Metadata,
     findings: Vec<Finding>,
 }
 
@@ -110,14 +112,33 @@ fn analyse(
 ) -> Option<Analysis> {
     let header = header::parse(text)?;
     let lines = LineIndex::new(text);
-    let version = header.python_version().unwrap_or(settings.python_version);
+    // uv reads the PEP 723 block and installs what it declares (DESIGN §12);
+    // a nix-shell Python script's block must agree with its header.
+    let uv = pep723::runs_uv(&header);
+    let metadata = if uv || header.is_python() {
+        pep723::read(text)
+    } else {
+        pep723::Metadata::default()
+    };
+    let block_python = metadata
+        .script
+        .as_ref()
+        .and_then(|s| s.requires_python)
+        .filter(|_| uv);
+    let version = block_python
+        .or(header.python_version())
+        .unwrap_or(settings.python_version);
     // Other interpreters get ND011 only: their imports are not ours to read.
-    let (needed, syntax_errors) = if header.is_python() {
+    let (needed, syntax_errors) = if header.is_python() || uv {
         resolve::needed(script, text, version, db, &settings.resolve)
     } else {
         (Vec::new(), Vec::new())
     };
-    let matching = resolve::match_declarations(db, &header, &needed);
+    let matching = if uv {
+        rules::block::matching(db, &metadata, &needed)
+    } else {
+        resolve::match_declarations(db, &header, &needed)
+    };
     let ctx = rules::Ctx {
         text,
         lines: &lines,
@@ -129,6 +150,8 @@ fn analyse(
         db,
         keep: &settings.keep,
         bom: settings.bom,
+        metadata: &metadata,
+        uv,
     };
     let file_suppressed = imports::file_suppressions(text);
     let mut findings: Vec<Finding> = rules::check(&ctx)
@@ -152,7 +175,11 @@ fn analyse(
             &b.diagnostic.message,
         ))
     });
-    Some(Analysis { header, findings })
+    Some(Analysis {
+        header,
+        metadata,
+        findings,
+    })
 }
 
 fn applicable_intents(findings: &[Finding], unsafe_too: bool) -> Vec<&Intent> {
@@ -191,6 +218,43 @@ fn expected_after(header: &Header, req: &edit::EditRequest) -> Vec<String> {
     attrs
 }
 
+/// The rewritten block must parse and declare exactly the intended names.
+fn verify_block(
+    before: &pep723::Metadata,
+    req: &pep723::edit::Request,
+    after: &pep723::Metadata,
+) -> Result<(), CheckError> {
+    if let Some(m) = after.malformed.first() {
+        return Err(CheckError::BadRewrite(format!(
+            "the rewritten `# /// script` block no longer parses: {}",
+            m.message
+        )));
+    }
+    let mut want: Vec<&str> = before
+        .names()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !req.remove.contains(i))
+        .map(|(_, n)| n)
+        .collect();
+    for a in &req.add {
+        if !want.contains(&a.as_str()) {
+            want.push(a);
+        }
+    }
+    want.sort_unstable();
+    let mut got = after.names();
+    got.sort_unstable();
+    if got != want {
+        return Err(CheckError::BadRewrite(format!(
+            "the rewritten `# /// script` block would declare [{}] instead of [{}]",
+            got.join(" "),
+            want.join(" ")
+        )));
+    }
+    Ok(())
+}
+
 /// Check `text` (the decoded script at `script`, if it has a path).
 /// `None`: not a nix-shell script, nothing to check.
 pub fn check_text(
@@ -217,8 +281,15 @@ pub fn check_text(
             }
             rounds += 1;
             let req = Intent::request(&intents);
-            let edits = edit::plan(&current, &analysis.header, &req)
-                .map_err(|e| CheckError::BadRewrite(e.to_string()))?;
+            let block_req = rules::block::request(&intents);
+            let edits = rules::block::plan(
+                &current,
+                &LineIndex::new(&current),
+                &analysis.header,
+                &analysis.metadata,
+                &intents,
+            )
+            .map_err(CheckError::BadRewrite)?;
             let next = apply_edits(&current, &edits)
                 .ok_or_else(|| CheckError::BadRewrite("the planned edits overlap".into()))?;
             if next == current {
@@ -243,6 +314,9 @@ pub fn check_text(
                     got.join(" "),
                     want.join(" ")
                 )));
+            }
+            if !block_req.is_empty() {
+                verify_block(&analysis.metadata, &block_req, &reparsed.metadata)?;
             }
             fixed += intents.len();
             current = next;

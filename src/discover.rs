@@ -1,7 +1,9 @@
 //! Finding the scripts to check (DESIGN §6 "Discovery").
 //!
-//! A file is a candidate only by its first line: a nix-shell shebang or a
-//! `nix` (flake) shebang (§1.1, §1.2). Extensions mean nothing.
+//! A file is a candidate only by its first line: a nix-shell shebang, a
+//! `nix` (flake) shebang (§1.1, §1.2), or a `uv run` shebang (§12; its
+//! PEP 723 block is looked for later, in the whole text). Extensions mean
+//! nothing.
 //!
 //! Decisions, each chosen to behave like ripgrep / ruff:
 //! - Directories are walked with the `ignore` crate: `.gitignore`, `.ignore`,
@@ -126,7 +128,11 @@ pub fn shebang_kind(first_line: &[u8]) -> Option<HeaderKind> {
         .strip_suffix(b"\"")
         .or_else(|| command.strip_suffix(b"'"))
         .unwrap_or(command);
-    command_kind(command)
+    match command_kind(command)? {
+        // `uv run …` only: `uv` alone is not a script runner (DESIGN §12).
+        HeaderKind::Uv => (words.next() == Some(b"run")).then_some(HeaderKind::Uv),
+        kind => Some(kind),
+    }
 }
 
 /// `#!/usr/bin/env nix-shell`, `#!/usr/bin/env -S nix-shell …`, or any
@@ -193,6 +199,7 @@ fn command_kind(command: &[u8]) -> Option<HeaderKind> {
     match name {
         b"nix-shell" => Some(HeaderKind::NixShell),
         b"nix" => Some(HeaderKind::Flake),
+        b"uv" => Some(HeaderKind::Uv),
         _ => None,
     }
 }

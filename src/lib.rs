@@ -15,6 +15,7 @@ pub mod discover;
 pub mod header;
 pub mod imports;
 pub mod nixpkgs;
+pub mod pep723;
 pub mod read;
 pub mod report;
 pub mod resolve;

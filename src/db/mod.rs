@@ -32,6 +32,7 @@
 //! returned as `alternatives`.
 
 mod guess;
+mod pypi;
 
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};

@@ -56,6 +56,9 @@ pub enum HeaderKind {
     NixShell,
     /// `#!/usr/bin/env nix` + `#! nix shell …` lines.
     Flake,
+    /// `#!/usr/bin/env -S uv run --script`: no nix-shell, the PEP 723 block
+    /// declares (DESIGN §12).
+    Uv,
 }
 
 /// One word of the joined header lines.
@@ -288,6 +291,7 @@ pub fn parse(text: &str) -> Option<Header> {
     Some(match shebang.kind {
         HeaderKind::NixShell => options::parse_nix_shell(text, &shebang),
         HeaderKind::Flake => options::parse_flake(text, &shebang),
+        HeaderKind::Uv => options::parse_uv(text, &shebang),
     })
 }
 

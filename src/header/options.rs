@@ -32,6 +32,32 @@ fn empty_header(kind: HeaderKind, shebang: &Shebang) -> Header {
     }
 }
 
+/// A `uv run …` shebang: no header lines; the interpreter is the command.
+pub(crate) fn parse_uv(text: &str, shebang: &Shebang) -> Header {
+    let mut h = empty_header(HeaderKind::Uv, shebang);
+    let line = &text[shebang.span.start..shebang.span.end];
+    let mut words = line.split_ascii_whitespace().skip_while(|w| {
+        let base = w.rsplit('/').next().unwrap_or(w);
+        base != "uv" && base != "\"uv" && base != "'uv"
+    });
+    let program = words.next().unwrap_or("uv").trim_matches(['"', '\'']);
+    let flags: Vec<String> = words
+        .map(|w| w.trim_matches(['"', '\'']).to_owned())
+        .collect();
+    h.interpreter = Some(Interpreter {
+        command: std::iter::once(program.to_owned())
+            .chain(flags.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" "),
+        program: program.to_owned(),
+        flags,
+        span: shebang.span,
+        is_python: false,
+        version: None,
+    });
+    h
+}
+
 fn unsupported(h: &mut Header, span: Span, text: &str, reason: &str) {
     h.unsupported.push(Unsupported {
         span,

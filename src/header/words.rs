@@ -85,6 +85,8 @@ pub fn classify_shebang(text: &str) -> Option<Shebang> {
     let kind = match name {
         "nix-shell" => HeaderKind::NixShell,
         "nix" => HeaderKind::Flake,
+        // `uv run …` (DESIGN §12): the PEP 723 block declares, no header lines.
+        "uv" if tokens.get(next + 1).is_some_and(|&(_, t)| t == "run") => HeaderKind::Uv,
         _ => return None,
     };
     // Only `env -S` splits inline arguments; without it the kernel hands the

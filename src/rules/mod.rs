@@ -3,7 +3,7 @@
 
 use crate::db::Database;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::header::edit::{self, EditRequest};
+use crate::header::edit::EditRequest;
 use crate::header::{Header, PyVersion};
 use crate::imports::SyntaxError;
 use crate::resolve::{Matching, Needed};
@@ -20,6 +20,12 @@ pub mod nd008_transitive_dependency;
 pub mod nd009_mixed_python_versions;
 pub mod nd010_interpreter_not_declared;
 pub mod nd011_ignored_header_line;
+// PEP 723 `# /// script` blocks (DESIGN §12).
+pub mod block;
+pub mod nd012_missing_block_dependency;
+pub mod nd013_unused_block_dependency;
+pub mod nd014_header_block_mismatch;
+pub mod nd015_malformed_block;
 pub mod nd100_unsupported_header;
 pub mod nd101_syntax_error;
 
@@ -50,6 +56,10 @@ pub const ALL: &[&Rule] = &[
     &nd009_mixed_python_versions::RULE,
     &nd010_interpreter_not_declared::RULE,
     &nd011_ignored_header_line::RULE,
+    &nd012_missing_block_dependency::RULE,
+    &nd013_unused_block_dependency::RULE,
+    &nd014_header_block_mismatch::RULE,
+    &nd015_malformed_block::RULE,
     &nd100_unsupported_header::RULE,
     &nd101_syntax_error::RULE,
 ];
@@ -68,6 +78,10 @@ pub enum Intent {
     Add(String),
     Remove(usize),
     Rename(usize, String),
+    /// Add a PEP 503 name to the `# /// script` block's dependencies.
+    BlockAdd(String),
+    /// Remove the block's dependency with this index.
+    BlockRemove(usize),
 }
 
 impl Intent {
@@ -86,6 +100,7 @@ impl Intent {
                     }
                 }
                 Intent::Rename(i, a) => req.rename.push((*i, a.clone())),
+                Intent::BlockAdd(_) | Intent::BlockRemove(_) => {}
             }
         }
         req
@@ -113,6 +128,11 @@ pub struct Ctx<'a> {
     pub keep: &'a [String],
     /// A UTF-8 byte order mark precedes the shebang (ND011).
     pub bom: bool,
+    /// The PEP 723 blocks (DESIGN §12).
+    pub metadata: &'a crate::pep723::Metadata,
+    /// The interpreter is uv: the block declares, and [`Ctx::matching`]
+    /// matches the block's requirements instead of the header's declarations.
+    pub uv: bool,
 }
 
 impl Ctx<'_> {
@@ -136,6 +156,13 @@ impl Ctx<'_> {
         self.analysable() && self.syntax_errors.is_empty()
     }
 
+    fn fixable_for(&self, intent: &Intent) -> bool {
+        match intent {
+            Intent::BlockAdd(_) | Intent::BlockRemove(_) => self.block_fixable(),
+            _ => self.fixable(),
+        }
+    }
+
     pub fn line_of(&self, offset: usize) -> usize {
         self.lines.line_of(offset) + 1
     }
@@ -153,9 +180,8 @@ impl Ctx<'_> {
     ) -> Finding {
         let mut intent = None;
         let fix = match fix {
-            Some((i, msg, applicability)) if self.fixable() => {
-                let req = Intent::request(&[&i]);
-                match edit::plan(self.text, self.header, &req) {
+            Some((i, msg, applicability)) if self.fixable_for(&i) => {
+                match block::plan(self.text, self.lines, self.header, self.metadata, &[&i]) {
                     Ok(edits) if !edits.is_empty() => {
                         intent = Some(i);
                         Some(Fix {
@@ -191,6 +217,19 @@ impl Ctx<'_> {
 pub fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     nd011_ignored_header_line::check(ctx, &mut out);
+    if ctx.uv {
+        if ctx.header.kind != crate::header::HeaderKind::Uv {
+            nd100_unsupported_header::check(ctx, &mut out);
+        }
+        nd101_syntax_error::check(ctx, &mut out);
+        nd015_malformed_block::check(ctx, &mut out);
+        nd014_header_block_mismatch::check(ctx, &mut out);
+        nd007_removed_stdlib_module::check(ctx, &mut out);
+        nd012_missing_block_dependency::check(ctx, &mut out);
+        nd013_unused_block_dependency::check(ctx, &mut out);
+        nd003_unresolved_import::check(ctx, &mut out);
+        return out;
+    }
     if !ctx.is_python() {
         // Only ND011 applies to nix-shell scripts of other interpreters.
         return out;
@@ -209,6 +248,8 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
         nd002_unused_dependency::check(ctx, &mut out);
     }
     nd003_unresolved_import::check(ctx, &mut out);
+    nd015_malformed_block::check(ctx, &mut out);
+    nd014_header_block_mismatch::check(ctx, &mut out);
     out
 }
 

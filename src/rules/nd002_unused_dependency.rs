@@ -76,7 +76,10 @@ const LOADED_BY_NAME: &[(&str, &[&str])] = &[
 
 /// The declared package that may load `attr` by name (see [`LOADED_BY_NAME`]);
 /// `pytest-*` plugins are loaded by a declared pytest.
-fn loaded_by<'a>(attr: &str, declared: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+pub(super) fn loaded_by<'a>(
+    attr: &str,
+    declared: impl Iterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
     let loaders = LOADED_BY_NAME
         .iter()
         .find(|(p, _)| *p == attr)
@@ -86,18 +89,22 @@ fn loaded_by<'a>(attr: &str, declared: impl Iterator<Item = &'a str> + Clone) ->
     })
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    // An import resolved only by a guess from its name is as good as
-    // unknown here: the declaration may be what really provides it.
+/// A removal is unsafe while some import is unresolved, or resolved only by a
+/// guess from its name: the package may be what really provides it.
+pub(super) fn removal_applicability(ctx: &Ctx) -> Applicability {
     let unresolved = ctx.needed.iter().any(|n| {
         n.class == Class::ThirdParty
             && (n.resolution == Resolution::Unresolved || n.resolution.is_guess())
     });
-    let applicability = if unresolved {
+    if unresolved {
         Applicability::Unsafe
     } else {
         Applicability::Safe
-    };
+    }
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let applicability = removal_applicability(ctx);
     for (i, d) in ctx.header.declarations.iter().enumerate() {
         if ctx.matching.used[i] || ctx.keep.iter().any(|k| k == &d.attr) {
             continue;

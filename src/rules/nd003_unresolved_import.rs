@@ -42,11 +42,17 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // A uv script declares PyPI distributions (DESIGN §12).
+        let what = if ctx.uv {
+            "PyPI distribution"
+        } else {
+            "nixpkgs attribute"
+        };
         out.push(ctx.finding(
             &RULE,
             n.span,
             format!(
-                "\"{}\" {} but nixdeps does not know which nixpkgs attribute provides it",
+                "\"{}\" {} but nixdeps does not know which {what} provides it",
                 n.module,
                 where_imported(ctx, n)
             ),

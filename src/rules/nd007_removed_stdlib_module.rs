@@ -53,6 +53,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             None => format!("is not in the standard library of Python {}", ctx.version),
         };
         let (advice, fix) = match restored_by {
+            // A uv script (DESIGN §12): the block declares, and gets the distribution.
+            Some(attr) if ctx.uv => {
+                let name = ctx.db.pypi_name(attr);
+                (
+                    format!("; add \"{name}\" to the `# /// script` block, which provides it"),
+                    Some((
+                        Intent::BlockAdd(name.clone()),
+                        format!("Add \"{name}\" to the `# /// script` block"),
+                        Applicability::Safe,
+                    )),
+                )
+            }
             Some(attr) if ctx.analysable() => {
                 let shown = display_attr(ctx.header, attr);
                 (
