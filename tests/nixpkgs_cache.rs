@@ -402,6 +402,7 @@ fn messages(db: &Database, script: &str) -> Vec<(String, String)> {
     let (needed, syntax_errors) =
         resolve::needed(None, script, version, db, &ResolveSettings::default());
     let matching = resolve::match_declarations(db, &header, &needed);
+    let metadata = nixdeps::pep723::Metadata::default();
     let ctx = nixdeps::rules::Ctx {
         text: script,
         lines: &lines,
@@ -413,6 +414,8 @@ fn messages(db: &Database, script: &str) -> Vec<(String, String)> {
         db,
         keep: &[],
         bom: false,
+        metadata: &metadata,
+        uv: false,
     };
     nixdeps::rules::check(&ctx)
         .into_iter()
