@@ -37,6 +37,8 @@ if ! uv --version >/dev/null 2>&1; then
   echo "== installing uv (PyPI)"
   python3 -m pip install -q --disable-pip-version-check uv ||
     python3 -m pip install -q --disable-pip-version-check --break-system-packages uv
+  # pyenv's shims (this image's Python) know a new console script only after a rehash.
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
 fi
 echo "== $(uv --version)"
 
