@@ -385,7 +385,7 @@ fn the_label_replaces_the_snapshot_date() {
         Database::get().source(),
         DbSource::Embedded { .. }
     ));
-    assert_eq!(Database::get().snapshot(), "2024-06");
+    assert_eq!(Database::get().snapshot(), "late 2025");
 }
 
 /// The rules' messages for `script` under `db` (what check.rs does, with

@@ -96,7 +96,7 @@ fn nothing_resolvable_uses_the_embedded_database_quietly() {
     let (code, out, err) = run(m.nixdeps().arg("check").arg(&script));
     assert_eq!(code, 1, "{out}{err}");
     assert!(
-        out.contains("checked (packages: embedded snapshot 2024-06)."),
+        out.contains("checked (packages: embedded snapshot late 2025)."),
         "{out}"
     );
     assert!(
@@ -253,7 +253,10 @@ fn nixpkgs_command_without_anything() {
     let (code, out, _) = run(m.nixdeps().arg("nixpkgs"));
     assert_eq!(code, 0);
     assert!(out.contains("Chosen: none (no <nixpkgs> found)"), "{out}");
-    assert!(out.contains("Packages: embedded snapshot 2024-06"), "{out}");
+    assert!(
+        out.contains("Packages: embedded snapshot late 2025"),
+        "{out}"
+    );
     let (code, _, err) = run(m.nixdeps().args(["nixpkgs", "--build"]));
     assert_eq!(code, 2, "nothing to build is an error when asked to build");
     assert!(err.contains("nothing to build"), "{err}");

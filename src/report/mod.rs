@@ -66,7 +66,7 @@ pub struct Summary {
     pub files_checked: usize,
     pub files_fixed: usize,
     pub fixes_applied: usize,
-    /// Where package facts came from (`embedded snapshot 2024-06`), for
+    /// Where package facts came from (`embedded snapshot late 2025`), for
     /// the human summary line; `None` leaves it out.
     pub packages: Option<String>,
 }
