@@ -388,38 +388,20 @@ fn the_label_replaces_the_snapshot_date() {
     assert_eq!(Database::get().snapshot(), "late 2025");
 }
 
-/// The rules' messages for `script` under `db` (what check.rs does, with
-/// the database given).
-fn messages(db: &Database, script: &str) -> Vec<(String, String)> {
-    use nixdeps::header::PyVersion;
-    use nixdeps::resolve::{self, ResolveSettings};
-    let header = nixdeps::header::parse(script).expect("a nix-shell header");
-    let lines = nixdeps::span::LineIndex::new(script);
-    let version = PyVersion {
-        major: 3,
-        minor: 13,
-    };
-    let (needed, syntax_errors) =
-        resolve::needed(None, script, version, db, &ResolveSettings::default());
-    let matching = resolve::match_declarations(db, &header, &needed);
-    let metadata = nixdeps::pep723::Metadata::default();
-    let ctx = nixdeps::rules::Ctx {
-        text: script,
-        lines: &lines,
-        header: &header,
-        needed: &needed,
-        matching: &matching,
-        syntax_errors: &syntax_errors,
-        version,
+/// The diagnostics' codes and messages for `script` under `db`, through the
+/// same check path the CLI takes (`check_text` with the database given).
+fn messages(db: &'static Database, script: &str) -> Vec<(String, String)> {
+    use nixdeps::check::{check_text, FixMode, Settings};
+    let settings = Settings {
         db,
-        keep: &[],
-        bom: false,
-        metadata: &metadata,
-        uv: false,
+        ..Settings::default()
     };
-    nixdeps::rules::check(&ctx)
+    check_text(script, None, &settings, FixMode::Off)
+        .expect("the check runs")
+        .expect("a nix-shell script")
+        .diagnostics
         .into_iter()
-        .map(|f| (f.diagnostic.code.to_string(), f.diagnostic.message))
+        .map(|d| (d.code.to_string(), d.message))
         .collect()
 }
 
