@@ -258,34 +258,4 @@ impl Database {
             }),
         }
     }
-
-    /// [`Database::canonical`] under an overlay: renames from the index's
-    /// aliases (and the snapshot's for names the index does not have).
-    pub(super) fn live_canonical(&self, attr: &str) -> Option<String> {
-        let mut cur = attr.to_string();
-        for _ in 0..8 {
-            if self.has_attr(&cur) {
-                return Some(cur);
-            }
-            match self.alias(&cur)?.target {
-                AliasTarget::Renamed(new) => cur = new,
-                _ => return None,
-            }
-        }
-        None
-    }
-
-    /// The index's direct propagated dependencies of `attr`, when the
-    /// overlay has read its package file.
-    pub(super) fn live_direct_deps(&self, attr: &str) -> Option<Vec<String>> {
-        let l = self.live.as_ref()?;
-        let key = self.canonical(attr).unwrap_or_else(|| attr.to_string());
-        let row = l.direct_deps(&key).or_else(|| l.direct_deps(attr))?;
-        Some(
-            row.split(',')
-                .filter(|d| !d.is_empty())
-                .map(|d| self.canonical(d).unwrap_or_else(|| d.to_string()))
-                .collect(),
-        )
-    }
 }

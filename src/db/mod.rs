@@ -510,16 +510,15 @@ impl Database {
     /// The current attribute for `attr`: itself when it is an attribute,
     /// else the end of its chain of renames, if that is an attribute.
     pub fn canonical(&self, attr: &str) -> Option<String> {
-        if self.live.is_some() {
-            return self.live_canonical(attr); // live index overlay
-        }
-        let mut cur = attr;
+        // `has_attr` and `alias` see the live index overlay, so one walk
+        // serves both (the index's renames, the snapshot's for names it lacks).
+        let mut cur = attr.to_string();
         for _ in 0..8 {
-            if self.has_attr(cur) {
-                return Some(cur.to_string());
+            if self.has_attr(&cur) {
+                return Some(cur);
             }
-            match self.aliases.get(cur) {
-                Some((new, _)) if !new.is_empty() && !new.starts_with("pkgs.") => cur = new,
+            match self.alias(&cur)?.target {
+                AliasTarget::Renamed(new) => cur = new,
                 _ => return None,
             }
         }
@@ -649,18 +648,21 @@ impl Database {
     /// database has no row for it (unknown, which is not "none"). A variant
     /// without a row of its own uses its base's row.
     pub fn direct_deps(&self, attr: &str) -> Option<Vec<String>> {
-        if let Some(deps) = self.live_direct_deps(attr) {
-            return Some(deps); // live index overlay
-        }
         let key = self.canonical(attr).unwrap_or_else(|| attr.to_string());
-        let row = self
-            .deps
-            .get(key.as_str())
-            .or_else(|| self.deps.get(attr))
-            .or_else(|| self.variant_of(attr).and_then(|b| self.deps.get(b)))?;
+        // Live index overlay: the index's row wins where it read the package file.
+        let live = self
+            .live
+            .as_ref()
+            .and_then(|l| l.direct_deps(&key).or_else(|| l.direct_deps(attr)));
+        let row = live.or_else(|| {
+            self.deps
+                .get(key.as_str())
+                .or_else(|| self.deps.get(attr))
+                .or_else(|| self.variant_of(attr).and_then(|b| self.deps.get(b)))
+                .map(|r| r.propagates)
+        })?;
         Some(
-            row.propagates
-                .split(',')
+            row.split(',')
                 .filter(|d| !d.is_empty())
                 .map(|d| self.canonical(d).unwrap_or_else(|| d.to_string()))
                 .collect(),
