@@ -56,6 +56,27 @@ fn imports_corpus() {
     run_all("imports", bodies::imports);
 }
 
+#[test]
+fn config_corpus() {
+    run_all("config", bodies::config);
+}
+
+#[test]
+fn pep723_corpus() {
+    run_all("pep723", bodies::pep723);
+    // Not vacuous: most seeds hold a block the editor accepts.
+    let edited = inputs("pep723")
+        .iter()
+        .filter(|f| bodies::pep723_edited(&std::fs::read(f).unwrap()))
+        .count();
+    assert!(edited >= 20, "only {edited} pep723 seeds reach the editor");
+}
+
+#[test]
+fn nixpkgs_index_corpus() {
+    run_all("nixpkgs_index", bodies::nixpkgs_index);
+}
+
 /// Every header form with every single add and every single removal: the
 /// deterministic floor under the fuzzer's random walk.
 #[test]

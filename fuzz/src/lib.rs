@@ -320,3 +320,153 @@ pub fn check_rewrite(case: &RewriteCase) -> bool {
     }
     true
 }
+
+/// `config`: any bytes as a configuration file. The first byte picks the
+/// file name, which decides the format (`pyproject.toml` reads only
+/// `[tool.nixdeps]`). An error must point inside the file.
+pub fn config(data: &[u8]) {
+    let Some((&flag, rest)) = data.split_first() else {
+        return;
+    };
+    let name = if flag & 1 == 1 {
+        "pyproject.toml"
+    } else {
+        "nixdeps.toml"
+    };
+    let text = String::from_utf8_lossy(rest);
+    let path = std::path::Path::new("/fuzz").join(name);
+    if let Err(e) = nixdeps::config::Config::parse(&path, &text) {
+        assert_eq!(e.path, path);
+        assert!(!e.message.is_empty());
+        if let Some(line) = e.line {
+            // 1-based; a file that ends in a newline has one more (empty) line.
+            assert!(line >= 1 && line <= text.lines().count() + 1, "{e:?}");
+        }
+    }
+}
+
+/// `pep723`: any bytes after a nix-shell header, through the block reader
+/// and the block editor. An accepted edit must apply, and the block read
+/// back must declare exactly (old − removed) ∪ added.
+pub fn pep723(data: &[u8]) {
+    let _ = pep723_edited(data);
+}
+
+/// The `pep723` body; true when an edit was planned and checked.
+pub fn pep723_edited(data: &[u8]) -> bool {
+    let Some((&flag, rest)) = data.split_first() else {
+        return false;
+    };
+    let text = format!("{SHEBANG}{}", String::from_utf8_lossy(rest));
+    let meta = nixdeps::pep723::read(&text);
+    for m in &meta.malformed {
+        assert!(text.get(m.span.start..m.span.end).is_some(), "{m:?}");
+    }
+    let Some(header) = nixdeps::header::parse(&text) else {
+        panic!("the prepended header must parse");
+    };
+    let lines = nixdeps::span::LineIndex::new(&text);
+    let end = nixdeps::rules::block::header_end(&text, &lines, &header);
+    let old: Vec<String> = meta.names().iter().map(|s| s.to_string()).collect();
+    let add = ["fuzz-added", "requests", "Zope.Interface"][usize::from(flag >> 1) % 3];
+    let remove: Vec<usize> = if flag & 1 == 1 && !old.is_empty() {
+        vec![usize::from(flag >> 3) % old.len()]
+    } else {
+        vec![]
+    };
+    let req = nixdeps::pep723::edit::Request {
+        add: vec![add.to_string()],
+        remove: remove.clone(),
+    };
+    let Ok(edits) = nixdeps::pep723::edit::plan(&text, &lines, &meta, end, &req) else {
+        return false;
+    };
+    let fixed = nixdeps::diagnostic::apply_edits(&text, &edits).expect("edits must not overlap");
+    let again = nixdeps::pep723::read(&fixed);
+    assert!(
+        again.malformed.is_empty(),
+        "{fixed:?}: {:?}",
+        again.malformed
+    );
+    let mut want: BTreeSet<String> = old
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !remove.contains(i))
+        .map(|(_, n)| normalise(n))
+        .collect();
+    want.insert(normalise(add));
+    let got: BTreeSet<String> = again.names().iter().map(|n| normalise(n)).collect();
+    assert_eq!(got, want, "{fixed:?}");
+    // The edit stays out of the header.
+    assert_eq!(&fixed[..end.min(fixed.len())], &text[..end]);
+    true
+}
+
+/// PEP 503 normalisation, to compare names as uv does.
+fn normalise(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        let c = c.to_ascii_lowercase();
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `nixpkgs_index`: the input split at 0xFF bytes into python-packages.nix,
+/// python-aliases.nix and one package file (reachable as
+/// `../development/python-modules/fuzz`), written into a scratch tree that
+/// the index reader then reads. Every count must agree with the facts.
+pub fn nixpkgs_index(data: &[u8]) {
+    use nixdeps::nixpkgs::index::{build, ALIASES_FILE, MODULES_DIR, PACKAGES_FILE};
+    let mut parts = data.splitn(3, |&b| b == 0xFF);
+    let packages = parts.next().unwrap_or_default();
+    let aliases = parts.next();
+    let package = parts.next();
+    let root = scratch_tree();
+    let write = |rel: &str, bytes: Option<&[u8]>| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        match bytes {
+            Some(b) => std::fs::write(&p, b).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&p);
+            }
+        }
+    };
+    write(PACKAGES_FILE, Some(packages));
+    write(ALIASES_FILE, aliases);
+    write(&format!("{MODULES_DIR}/fuzz/default.nix"), package);
+    let Ok(index) = build(&root) else {
+        // Not valid UTF-8: a read error, reported, not a panic.
+        assert!(std::str::from_utf8(packages).is_err());
+        return;
+    };
+    let s = &index.stats;
+    assert_eq!(s.attrs, index.attrs.len());
+    assert_eq!(
+        s.imports,
+        index.attrs.values().map(|a| a.imports.len()).sum::<usize>()
+    );
+    assert_eq!(
+        s.deps,
+        index.attrs.values().map(|a| a.deps.len()).sum::<usize>()
+    );
+    assert!(s.problems.len() <= 50);
+}
+
+/// One scratch tree per process: libFuzzer runs inputs one after another.
+fn scratch_tree() -> std::path::PathBuf {
+    static ROOT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("nixdeps-fuzz-index-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
+    .clone()
+}
