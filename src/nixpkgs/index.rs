@@ -280,10 +280,20 @@ fn attr_name(a: &ast::Attr) -> Option<String> {
     }
 }
 
+/// The parts of a string, or `None` when it holds a syntax error (an
+/// unterminated string or interpolation): rnix's part iterator asserts that
+/// every child node is an interpolation and would panic on the error node.
+fn string_parts(s: &ast::Str) -> Option<Vec<InterpolPart<String>>> {
+    s.syntax()
+        .children()
+        .all(|c| c.kind() == SyntaxKind::NODE_INTERPOL)
+        .then(|| s.normalized_parts())
+}
+
 /// The text of a string without interpolation.
 fn literal_str(s: &ast::Str) -> Option<String> {
     let mut out = String::new();
-    for part in s.normalized_parts() {
+    for part in string_parts(s)? {
         match part {
             InterpolPart::Literal(t) => out.push_str(&t),
             InterpolPart::Interpolation(_) => return None,
@@ -626,8 +636,11 @@ fn alias_target(v: Expr, entry: &SyntaxNode) -> Option<AliasTarget> {
 /// A throw message for people: literal parts as they are, interpolations as
 /// written (`${lib.x}`), since the message is only shown.
 fn message_text(s: &ast::Str) -> String {
+    let Some(parts) = string_parts(s) else {
+        return s.syntax().text().to_string();
+    };
     let mut out = String::new();
-    for part in s.normalized_parts() {
+    for part in parts {
         match part {
             InterpolPart::Literal(t) => out.push_str(&t),
             InterpolPart::Interpolation(i) => out.push_str(&i.syntax().text().to_string()),
