@@ -173,16 +173,21 @@ fn parse_script(text: &str, b: block::RawBlock) -> Result<Script, Malformed> {
             let mut items = Vec::new();
             for item in list.get_ref() {
                 let span = to_file(item.span());
+                let bad = |message: String| Malformed {
+                    span,
+                    message: format!(
+                        "the requirement \"{}\" does not parse (PEP 508): {message}",
+                        item.get_ref(),
+                    ),
+                };
+                if let Some(c) = name_ends_with_separator(item.get_ref()) {
+                    return Err(bad(format!(
+                        "Package name must end with an alphanumeric character, not '{c}'"
+                    )));
+                }
                 let req =
                     pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(item.get_ref())
-                        .map_err(|e| Malformed {
-                            span,
-                            message: format!(
-                                "the requirement \"{}\" does not parse (PEP 508): {}",
-                                item.get_ref(),
-                                e.message
-                            ),
-                        })?;
+                        .map_err(|e| bad(e.message.to_string()))?;
                 items.push(Requirement {
                     name: req.name.to_string(),
                     text: item.get_ref().clone(),
@@ -251,6 +256,17 @@ pub fn runs_uv(header: &Header) -> bool {
     })
 }
 
+/// pep508_rs 0.9.2 panics (an `expect` in its name parser) on a name that
+/// ends in `.`, `-` or `_` when more text follows (`"types-[x]"`, `"a- >1"`);
+/// at the very end of the string it reports an error. Catch the case first.
+fn name_ends_with_separator(requirement: &str) -> Option<char> {
+    let name = requirement
+        .trim_start()
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .next()?;
+    name.chars().last().filter(|c| matches!(c, '.' | '-' | '_'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +316,29 @@ mod tests {
             m.malformed[0].span.start,
             t.find("# /// script\n# b").unwrap()
         );
+    }
+
+    #[test]
+    fn a_name_ending_in_a_separator_is_malformed_not_a_panic() {
+        for dep in [
+            "types-[requests]",
+            "a- >=1",
+            "b_ ; python_version < '3'",
+            "c.",
+        ] {
+            let t = format!("# /// script\n# dependencies = [\"ok\", \"{dep}\"]\n# ///\n");
+            let m = read(&t);
+            assert!(m.script.is_none(), "{dep}");
+            assert!(
+                m.malformed[0]
+                    .message
+                    .contains("must end with an alphanumeric"),
+                "{dep}: {:?}",
+                m.malformed
+            );
+        }
+        assert!(read("# /// script\n# dependencies = [\"a-b[x]\"]\n# ///\n")
+            .malformed
+            .is_empty());
     }
 }
