@@ -180,10 +180,8 @@ fn parse_script(text: &str, b: block::RawBlock) -> Result<Script, Malformed> {
                         item.get_ref(),
                     ),
                 };
-                if let Some(c) = name_ends_with_separator(item.get_ref()) {
-                    return Err(bad(format!(
-                        "Package name must end with an alphanumeric character, not '{c}'"
-                    )));
+                if let Some(message) = separator_at_name_end(item.get_ref()) {
+                    return Err(bad(message));
                 }
                 let req =
                     pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(item.get_ref())
@@ -256,15 +254,28 @@ pub fn runs_uv(header: &Header) -> bool {
     })
 }
 
-/// pep508_rs 0.9.2 panics (an `expect` in its name parser) on a name that
-/// ends in `.`, `-` or `_` when more text follows (`"types-[x]"`, `"a- >1"`);
-/// at the very end of the string it reports an error. Catch the case first.
-fn name_ends_with_separator(requirement: &str) -> Option<char> {
-    let name = requirement
-        .trim_start()
-        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
-        .next()?;
-    name.chars().last().filter(|c| matches!(c, '.' | '-' | '_'))
+/// pep508_rs 0.9.2 panics (an `expect` in its name parser) on a package or
+/// extra name that ends in `.`, `-` or `_` when more text follows
+/// (`"types-[x]"`, `"a- >1"`, `"requests[socks.]"`); at the very end of the
+/// string it reports an error. Catch those names first, with its wording.
+fn separator_at_name_end(requirement: &str) -> Option<String> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    let ends_badly = |name: &str| name.chars().last().filter(|c| matches!(c, '.' | '-' | '_'));
+    let rest = requirement.trim_start();
+    let name_len = rest.find(|c: char| !is_name(c)).unwrap_or(rest.len());
+    if let Some(c) = ends_badly(&rest[..name_len]) {
+        return Some(format!(
+            "Package name must end with an alphanumeric character, not '{c}'"
+        ));
+    }
+    let extras = rest[name_len..].trim_start().strip_prefix('[')?;
+    let extras = &extras[..extras.find(']').unwrap_or(extras.len())];
+    extras.split(',').find_map(|extra| {
+        let extra = extra.trim_start();
+        let len = extra.find(|c: char| !is_name(c)).unwrap_or(extra.len());
+        ends_badly(&extra[..len])
+            .map(|c| format!("Extra name must end with an alphanumeric character, not '{c}'"))
+    })
 }
 
 #[cfg(test)]
