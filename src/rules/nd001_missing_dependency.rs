@@ -30,7 +30,11 @@ Adds the attribute that provides the module (`ps.pyyaml`), in the style of the
 list it joins; a sorted list stays sorted. When no source knows the module and
 the attribute is only guessed from its name (`import foo` → `py-foo`), the
 message says "guessed from the name" and the fix is unsafe (not applied by
-`--fix`)."#,
+`--fix`).
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.pyyaml ps.requests ])""#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -22,6 +22,8 @@ nixdeps cannot tell whether the header declares it, so the script may fail with
 `ModuleNotFoundError` on another machine.
 
 ## Example
+    #!/usr/bin/env nix-shell
+    #!nix-shell -i python3 -p python3
     import mycompany_sdk         # ND003
 
 ## Fix

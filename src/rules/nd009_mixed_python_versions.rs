@@ -22,6 +22,7 @@ Each version has its own package set and site-packages: a package of one is
 invisible to the interpreter of the other, so the import fails.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p python3 python39Packages.requests
 
 ## Fix
