@@ -156,6 +156,30 @@ pub(crate) enum PathExpr {
     Unknown,
 }
 
+impl PathExpr {
+    /// Whether the expression has at most `limit` nodes. Names stand for
+    /// copies of their values, so `B = join(A, A)` doubles: a bound keeps a
+    /// hostile file from growing one exponentially.
+    pub(crate) fn within(&self, limit: usize) -> bool {
+        fn count(e: &PathExpr, left: &mut usize) -> bool {
+            if *left == 0 {
+                return false;
+            }
+            *left -= 1;
+            match e {
+                PathExpr::Join(parts) => parts.iter().all(|p| count(p, left)),
+                PathExpr::Dirname(x)
+                | PathExpr::Parent(x, _)
+                | PathExpr::Absolute(x)
+                | PathExpr::Real(x) => count(x, left),
+                PathExpr::File | PathExpr::Str(_) | PathExpr::Unknown => true,
+            }
+        }
+        let mut left = limit;
+        count(self, &mut left)
+    }
+}
+
 /// One `sys.path.insert/append/extend` or `site.addsitedir` of a file, in
 /// source order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -614,6 +614,8 @@ pub(crate) fn sys_path_changes(body: &[Stmt]) -> Vec<SysPathChange> {
 
 /// Deeper path expressions are not read: no real one nests this far.
 const MAX_PATH_DEPTH: usize = 32;
+/// A name's value is kept only up to this many nodes ([`PathExpr::within`]).
+const MAX_PATH_NODES: usize = 256;
 
 #[derive(Default)]
 struct PathWalker {
@@ -764,7 +766,7 @@ impl PathWalker {
         match target {
             Expr::Name(n) => {
                 let v = value.map_or(PathExpr::Unknown, |v| self.path(v, 0));
-                if v == PathExpr::Unknown {
+                if v == PathExpr::Unknown || !v.within(MAX_PATH_NODES) {
                     self.names.remove(n.id.as_str());
                 } else {
                     self.names.insert(n.id.to_string(), v);

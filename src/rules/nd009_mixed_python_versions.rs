@@ -14,8 +14,12 @@ pub const RULE: Rule = Rule {
     doc: r#"## What it finds
 A header that mixes Python versions: `-i python3` with `python39Packages.x`,
 `python311.withPackages` next to `python312Packages.y`, or `-i python3.11`
-with `python312.withPackages`. `python3` counts as the configured
-`python-version` (default 3.13).
+with `python312.withPackages`. `python3` (and `python3Packages`,
+`python3Minimal`, `python3Full`) counts as the configured `python-version`
+(default 3.13); `python`, `pythonFull` and `pythonPackages` are nixpkgs'
+aliases of Python 2.7. `-i python3` runs the header's own interpreter when it
+has one (any Python 3 will do), else the configured `python3`, which must then
+match the package sets.
 
 ## Why it matters
 Each version has its own package set and site-packages: a package of one is
