@@ -727,20 +727,14 @@ impl PathWalker {
     }
 
     fn elements(&mut self, range: TextRange, list: &Expr) {
-        match list {
-            Expr::List(l) => {
-                for e in &l.elts {
-                    let dir = self.path(e, 0);
-                    self.push(range, dir);
-                }
-            }
-            Expr::Tuple(t) => {
-                for e in &t.elts {
-                    let dir = self.path(e, 0);
-                    self.push(range, dir);
-                }
-            }
-            _ => self.push(range, PathExpr::Unknown),
+        let elts = match list {
+            Expr::List(l) => &l.elts,
+            Expr::Tuple(t) => &t.elts,
+            _ => return self.push(range, PathExpr::Unknown),
+        };
+        for e in elts {
+            let dir = self.path(e, 0);
+            self.push(range, dir);
         }
     }
 
