@@ -147,6 +147,7 @@ fn analyse(
         matching: &matching,
         syntax_errors: &syntax_errors,
         version,
+        configured_version: settings.python_version,
         db,
         keep: &settings.keep,
         bom: settings.bom,

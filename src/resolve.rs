@@ -25,6 +25,9 @@ pub struct Needed {
     pub suppressed: Vec<String>,
     /// For third-party imports: the attribute that provides the module.
     pub resolution: Resolution,
+    /// For third-party imports: the line of the script's first `sys.path`
+    /// change nixdeps could not follow (the module may come from there).
+    pub unfollowed_sys_path: Option<usize>,
 }
 
 impl Needed {
@@ -116,11 +119,13 @@ pub fn needed(
     settings: &ResolveSettings,
 ) -> (Vec<Needed>, Vec<crate::imports::SyntaxError>) {
     let analysis = crate::imports::analyze(script, text, version, &settings.first_party);
+    let unfollowed = analysis.unfollowed_sys_path().map(|e| e.line);
     let needed = analysis
         .imports
         .into_iter()
         .map(|n| {
-            let resolution = if n.class == Class::ThirdParty {
+            let third_party = n.class == Class::ThirdParty;
+            let resolution = if third_party {
                 resolve_from(db, settings, &n.import.module, &n.names)
             } else {
                 Resolution::Unresolved
@@ -134,6 +139,7 @@ pub fn needed(
                 line: n.line,
                 suppressed: n.import.suppressed,
                 resolution,
+                unfollowed_sys_path: unfollowed.filter(|_| third_party),
             }
         })
         .collect();

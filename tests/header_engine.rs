@@ -134,13 +134,34 @@ fn python_versions() {
     let h = parse(&script(&[
         "#!nix-shell -i pypy3 -p \"pypy3.withPackages (ps: [ ps.x ])\"",
     ]));
-    assert_eq!(h.python_version(), v(10));
+    // nixpkgs' `pypy3` is `pypy311` since 2025.
+    assert_eq!(h.python_version(), v(11));
     assert!(h.is_python());
     let h = parse(&script(&[
-        "#!nix-shell -i python -p pythonPackages.x python3",
+        "#!nix-shell -i python -p python3Packages.x python3",
     ]));
     assert_eq!(h.python_version(), None);
     assert_eq!(names(&h), ["x"]);
+    // `pythonPackages` and `pythonFull` are nixpkgs aliases of Python 2.7's.
+    let h = parse(&script(&[
+        "#!nix-shell -i python -p pythonPackages.x pythonFull",
+    ]));
+    assert_eq!(h.python_version(), Some(PyVersion { major: 2, minor: 7 }));
+    assert_eq!(names(&h), ["x"]);
+    assert!(h.unsupported.is_empty());
+    for (word, version) in [
+        ("python3Full", None),
+        ("python3Minimal", None),
+        ("python311Full", v(11)),
+        ("pypy310", v(10)),
+    ] {
+        let h = parse(&script(&[&format!(
+            "#!nix-shell -i python3 -p {word} {word}.pkgs.x"
+        )]));
+        assert!(h.unsupported.is_empty(), "{word}: {:?}", h.unsupported);
+        assert_eq!(h.python_version(), version, "{word}");
+        assert_eq!(names(&h), ["x"], "{word}");
+    }
 }
 
 #[test]

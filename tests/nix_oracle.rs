@@ -204,7 +204,7 @@ fn pypy3_runs_as_pypy() {
     let exec = run.exec.expect("exec report");
     assert_eq!(
         (exec.exe.as_str(), exec.python.as_str()),
-        ("pypy3.10", "pypy3.10")
+        ("pypy3.11", "pypy3.11")
     );
     assert_eq!(exec.argv0, "pypy3", "-i pypy3 found the stub's pypy3 link");
 }

@@ -45,6 +45,7 @@ pub fn run(
                         "class": n.class,
                         "resolution": n.resolution,
                         "via": n.via,
+                        "unfollowed_sys_path": n.unfollowed_sys_path,
                     })
                 })
                 .collect();
@@ -98,6 +99,13 @@ pub fn run(
                         }
                         crate::db::Resolution::Unresolved => "third-party, unresolved".to_owned(),
                     },
+                };
+                // Set for third-party imports only.
+                let class = match n.unfollowed_sys_path {
+                    Some(line) => format!(
+                        "{class} (note: the sys.path change on line {line} could not be followed; the module may come from there)"
+                    ),
+                    None => class,
                 };
                 let ctx = if ctx.is_empty() {
                     String::new()

@@ -377,7 +377,10 @@ fn add(
         if nix::is_interp(bare) {
             if h.kind == HeaderKind::Flake {
                 for n in &names {
-                    ops.insert(w.span.end, &format!(" nixpkgs#{bare}Packages.{n}"));
+                    ops.insert(
+                        w.span.end,
+                        &format!(" nixpkgs#{}.{n}", nix::package_set(bare)),
+                    );
                 }
                 return Ok(());
             }

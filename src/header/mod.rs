@@ -31,6 +31,7 @@ pub mod flake;
 pub mod json;
 pub mod nix;
 pub mod options;
+pub mod pythons;
 pub mod words;
 
 use crate::span::Span;
@@ -133,7 +134,7 @@ pub struct Interpreter {
     pub span: Span,
     /// True when the program is a Python interpreter (DESIGN §1.3).
     pub is_python: bool,
-    /// `python3.11` → 3.11, `pypy3` → 3.10; `None` for `python3`/`python`.
+    /// `python3.11` → 3.11, `pypy3` → 3.11; `None` for `python3`/`python`.
     pub version: Option<PyVersion>,
 }
 
@@ -144,9 +145,13 @@ pub struct Interpreter {
 pub struct PythonRef {
     /// `python3`, `python311`, `pypy3`, `python`.
     pub attr: String,
-    /// `None` for `python3`/`python`: the configured default applies.
+    /// `None` for the `python3` family: the configured default applies.
     pub version: Option<PyVersion>,
     pub span: Span,
+    /// Named by a package set (`python311Packages.x`, `python3.pkgs.x`), not
+    /// as an interpreter of its own (a bare word or `withPackages`).
+    #[serde(skip)]
+    pub from_set: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -295,23 +300,12 @@ pub fn parse(text: &str) -> Option<Header> {
     })
 }
 
-/// The version a Python attribute or interpreter name implies (DESIGN §2.3):
-/// `python311`, `python311Packages`, `python3.11` → 3.11; `pypy3` → 3.10;
-/// `python3`, `python` → `None` (the configured default).
+/// The version a Python attribute implies (DESIGN §2.3, facts in
+/// [`pythons`]): `python311`, `python311Packages`, `python311Full` → 3.11;
+/// `pythonFull`, `pythonPackages` → 2.7; `pypy3` → 3.11; `python3`,
+/// `python3Packages`, `python3Minimal` → `None` (the configured default).
+/// Programs (`-i python3.11`) go through [`pythons::program_version`].
 pub fn version_of(name: &str) -> Option<PyVersion> {
-    let base = name.strip_suffix("Packages").unwrap_or(name);
-    if base == "pypy3" || base == "pypy310" {
-        return Some(PyVersion {
-            major: 3,
-            minor: 10,
-        });
-    }
-    let digits = base.strip_prefix("python3")?.trim_start_matches('.');
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(PyVersion {
-        major: 3,
-        minor: digits.parse().ok()?,
-    })
+    let interp = pythons::set_interp(name).unwrap_or(name);
+    pythons::interp(interp).and_then(|i| i.version)
 }

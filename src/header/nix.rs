@@ -6,28 +6,30 @@
 //! mapped back to file offsets through [`Word::file_span`].
 
 use super::{
-    version_of, DeclList, DeclStyle, Declaration, Header, OtherPackage, PythonRef, Unsupported,
+    pythons, version_of, DeclList, DeclStyle, Declaration, Header, OtherPackage, PythonRef,
+    Unsupported,
 };
 use crate::span::Span;
 use rnix::ast::{self, BinOpKind, Expr};
 use rnix::{SyntaxKind, SyntaxNode};
 use rowan::ast::AstNode;
 
-/// `python3`, `python311`, `python`, `pypy3`: an interpreter attribute.
+/// `python3`, `python311`, `python3Full`, `pythonFull`, `pypy3`: an
+/// interpreter attribute (the table is [`super::pythons`]).
 pub fn is_interp(name: &str) -> bool {
-    name == "python"
-        || name == "pypy3"
-        || name == "python3"
-        || name
-            .strip_prefix("python3")
-            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    pythons::interp(name).is_some()
 }
 
 /// `python3Packages`, `python311Packages`, `pythonPackages`, `pypy3Packages`:
 /// the interpreter attribute the package set belongs to.
 pub fn set_interp(name: &str) -> Option<&str> {
-    let base = name.strip_suffix("Packages")?;
-    is_interp(base).then_some(base)
+    pythons::set_interp(name)
+}
+
+/// The package set that goes with an interpreter attribute (`python3Full` →
+/// `python3Packages`); `python3Packages` for a name that is none.
+pub fn package_set(interp: &str) -> String {
+    pythons::interp(interp).map_or_else(|| "python3Packages".into(), |i| i.package_set())
 }
 
 /// A name that hints at Python: an expression we cannot read that mentions
@@ -136,6 +138,7 @@ impl Ctx<'_> {
             attr: attr.to_string(),
             version: version_of(attr),
             span: self.span(r),
+            from_set: false,
         }
     }
 }
@@ -293,6 +296,7 @@ fn installable_decl(
             attr: interp.to_string(),
             version: version_of(interp),
             span: r(skip, skip + set_len),
+            from_set: true,
         },
         style: DeclStyle::Installable,
     }
@@ -300,7 +304,8 @@ fn installable_decl(
 
 /// Add a word-style (or installable) declaration to the group of words with
 /// the same prefix.
-pub(crate) fn push_word_decl(h: &mut Header, wi: usize, d: WordDecl) {
+pub(crate) fn push_word_decl(h: &mut Header, wi: usize, mut d: WordDecl) {
+    d.python.from_set = true;
     let list = match h
         .lists
         .iter()
@@ -570,6 +575,7 @@ pub fn installable(h: &mut Header, wi: usize) {
                 attr: one.to_string(),
                 version: version_of(one),
                 span: r(skip, skip + one.len()),
+                from_set: false,
             };
             h.pythons.push(p);
         }

@@ -3,9 +3,7 @@
 
 use super::flake::{flake_lines, split_flake};
 use super::words::{shell_lines, split_shell, Shebang};
-use super::{
-    nix, version_of, Header, HeaderKind, HeaderLine, Interpreter, NixArg, Unsupported, Word,
-};
+use super::{nix, pythons, Header, HeaderKind, HeaderLine, Interpreter, NixArg, Unsupported, Word};
 use crate::span::Span;
 
 fn empty_header(kind: HeaderKind, shebang: &Shebang) -> Header {
@@ -84,7 +82,7 @@ fn interpreter(command: &str, span: Span) -> Interpreter {
     Interpreter {
         command: command.to_string(),
         is_python: is_python_program(&program),
-        version: version_of(&program),
+        version: pythons::program_version(&program),
         program,
         flags,
         span,
@@ -365,7 +363,7 @@ pub fn parse_flake(text: &str, shebang: &Shebang) -> Header {
                     it.program = cmd[0].clone();
                     it.flags = cmd[1..].to_vec();
                     it.is_python = is_python_program(&it.program);
-                    it.version = version_of(&it.program);
+                    it.version = pythons::program_version(&it.program);
                     h.interpreter = Some(it);
                 } else {
                     unsupported(&mut h, span, &t, "`--command` requires a command");

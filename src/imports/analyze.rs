@@ -34,6 +34,63 @@ pub struct Analysis {
     /// Followed files that could not be read or decoded (the follow stops
     /// there) or that have syntax errors (their recovered imports still count).
     pub problems: Vec<FileProblem>,
+    /// The script's `sys.path` changes: the directories followed as
+    /// first-party roots, and the changes that could not be followed.
+    pub sys_path: Vec<SysPathEntry>,
+}
+
+/// One `sys.path` change of the script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SysPathEntry {
+    /// 1-based line of the change in the script.
+    pub line: usize,
+    pub span: Span,
+    /// The directory searched for first-party modules, when computable.
+    pub directory: Option<PathBuf>,
+    /// Why the change could not be followed.
+    pub not_followed: Option<String>,
+}
+
+impl Analysis {
+    /// The first `sys.path` change nixdeps could not follow: an import it
+    /// cannot place may come from there.
+    pub fn unfollowed_sys_path(&self) -> Option<&SysPathEntry> {
+        self.sys_path.iter().find(|e| e.directory.is_none())
+    }
+}
+
+/// Where first-party modules are looked up: the script's directory, then
+/// the directories its `sys.path` changes add.
+struct Roots<'a> {
+    script_dir: Option<&'a Path>,
+    added: Vec<PathBuf>,
+}
+
+impl Roots<'_> {
+    fn classify(&self, top: &str, version: PyVersion, first_party: &[String]) -> Class {
+        let class = classify(top, version, self.script_dir, first_party);
+        if !matches!(class, Class::ThirdParty | Class::RemovedStdlib { .. }) {
+            return class;
+        }
+        self.added
+            .iter()
+            .find_map(|d| firstparty::first_party_path(d, top))
+            .map_or(class, |path| Class::FirstParty { path: Some(path) })
+    }
+
+    /// The directory a first-party module was found in, to follow it from.
+    fn of<'c>(&'c self, class: &'c Class) -> Option<&'c Path> {
+        match class {
+            Class::FirstParty { path: Some(p) } => p.parent().or(self.script_dir),
+            _ => self.script_dir,
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Path> {
+        self.script_dir
+            .into_iter()
+            .chain(self.added.iter().map(PathBuf::as_path))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,15 +157,47 @@ pub fn analyze(
     let full = extract_full(text);
     out.errors = full.extracted.errors;
     let lines = crate::span::LineIndex::new(text);
+    let mut roots = Roots {
+        script_dir: root,
+        added: Vec::new(),
+    };
+    let followed = match script_path {
+        Some(p) => firstparty::sys_path_roots(p, &full.sys_path),
+        None => full
+            .sys_path
+            .iter()
+            .map(|c| {
+                let why = "the script is read from standard input: __file__ is unknown";
+                (c.span, firstparty::Followed::Not(why.into()))
+            })
+            .collect(),
+    };
+    for (span, f) in followed {
+        let (directory, not_followed) = match f {
+            firstparty::Followed::Root(d) => (Some(d), None),
+            firstparty::Followed::Not(why) => (None, Some(why)),
+        };
+        if let Some(d) = &directory {
+            if !roots.added.contains(d) {
+                roots.added.push(d.clone());
+            }
+        }
+        out.sys_path.push(SysPathEntry {
+            line: lines.line_of(span.start) + 1,
+            span,
+            directory,
+            not_followed,
+        });
+    }
     for (import, extra) in full.extracted.imports.into_iter().zip(full.extra) {
         let Some((import, class)) =
-            admit(import, &extra, version, root, first_party, &mut out, None)
+            admit(import, &extra, version, &roots, first_party, &mut out, None)
         else {
             continue;
         };
         let import_start = import.span.start;
-        if let (Class::FirstParty { .. }, Some(root)) = (&class, root) {
-            for path in firstparty::module_files(root, &import.module, &extra.names) {
+        if let (Class::FirstParty { .. }, Some(dir)) = (&class, roots.of(&class)) {
+            for path in firstparty::module_files(dir, &import.module, &extra.names) {
                 queue.push_back(Pending {
                     path,
                     via: import.span,
@@ -127,7 +216,9 @@ pub fn analyze(
         });
     }
 
-    let Some(root) = root else { return out };
+    if root.is_none() {
+        return out;
+    }
     while let Some(p) = queue.pop_front() {
         if !seen.insert(canonical(&p.path)) {
             continue;
@@ -171,15 +262,15 @@ pub fn analyze(
                 import,
                 &extra,
                 version,
-                Some(root),
+                &roots,
                 first_party,
                 &mut out,
                 Some((&p.path, p.via)),
             ) else {
                 continue;
             };
-            if let Class::FirstParty { .. } = class {
-                for path in firstparty::module_files(root, &import.module, &extra.names) {
+            if let (Class::FirstParty { .. }, Some(dir)) = (&class, roots.of(&class)) {
+                for path in firstparty::module_files(dir, &import.module, &extra.names) {
                     queue.push_back(Pending {
                         path,
                         via: p.via,
@@ -198,7 +289,7 @@ pub fn analyze(
             });
         }
         for rel in full.relative {
-            let Some(base) = relative_base(&p.path, rel.level, root) else {
+            let Some(base) = relative_base(&p.path, rel.level, &roots) else {
                 continue;
             };
             let files = match &rel.module {
@@ -232,12 +323,12 @@ fn admit(
     mut import: Import,
     extra: &Extra,
     version: PyVersion,
-    root: Option<&Path>,
+    roots: &Roots,
     first_party: &[String],
     out: &mut Analysis,
     file: Option<(&Path, Span)>,
 ) -> Option<(Import, Class)> {
-    let class = classify(import.top_level(), version, root, first_party);
+    let class = roots.classify(import.top_level(), version, first_party);
     if !version_guard::allows(extra.guard, version.major, version.minor) {
         out.unreachable.push(Needed {
             import,
@@ -253,7 +344,7 @@ fn admit(
         && extra.fallback_for.iter().all(|m| {
             let top = m.split('.').next().unwrap_or(m);
             matches!(
-                classify(top, version, root, first_party),
+                roots.classify(top, version, first_party),
                 Class::Stdlib | Class::FirstParty { .. }
             )
         })
@@ -287,12 +378,16 @@ fn merge_codes(into: &mut Vec<String>, from: &[String]) {
 }
 
 /// The package directory a relative import of `level` in `file` starts
-/// from; `None` when it would climb out of the script's directory.
-fn relative_base(file: &Path, level: u32, root: &Path) -> Option<PathBuf> {
+/// from; `None` when it would climb out of every first-party root.
+fn relative_base(file: &Path, level: u32, roots: &Roots) -> Option<PathBuf> {
     let mut base = file.parent()?.to_path_buf();
     for _ in 1..level {
         base = base.parent()?.to_path_buf();
     }
-    let (cb, cr) = (canonical(&base), canonical(root));
-    (cb.starts_with(&cr) && cb != cr).then_some(base)
+    let cb = canonical(&base);
+    roots
+        .all()
+        .map(canonical)
+        .any(|cr| cb.starts_with(&cr) && cb != cr)
+        .then_some(base)
 }

@@ -30,7 +30,7 @@ pub mod stdlib;
 mod suppress;
 pub mod version_guard;
 
-pub use analyze::{analyze, Analysis, FileProblem, Needed};
+pub use analyze::{analyze, Analysis, FileProblem, Needed, SysPathEntry};
 pub use classify::classify;
 pub use firstparty::{first_party_path, module_files};
 pub use suppress::{file_suppressions, parse_ignore, ALL_CODES};
@@ -132,6 +132,8 @@ pub(crate) struct Full {
     /// Parallel to `extracted.imports`.
     pub extra: Vec<Extra>,
     pub relative: Vec<Relative>,
+    /// The file's `sys.path` changes, evaluated by [`firstparty`].
+    pub sys_path: Vec<firstparty::SysPathChange>,
 }
 
 /// What [`analyze`] needs to know of an import beyond [`Import`].
@@ -185,6 +187,7 @@ pub(crate) fn extract_full(text: &str) -> Full {
         extracted: Extracted { imports, errors },
         extra,
         relative: found.relative,
+        sys_path: found.sys_path,
     }
 }
 

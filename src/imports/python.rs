@@ -5,6 +5,7 @@
 //! data ([`Found`]) that the rest of `imports` works with.
 
 use super::context::{self, CalleeKind};
+use super::firstparty::{PathExpr, SysPathChange};
 use super::version_guard::{self as vg, Minors};
 use super::{Context, Relative};
 use crate::span::Span;
@@ -37,6 +38,8 @@ pub(crate) struct Found {
     /// Byte spans of every comment; only collected when asked for.
     pub comments: Vec<Span>,
     pub relative: Vec<Relative>,
+    /// The file's `sys.path` changes ([`sys_path_changes`]).
+    pub sys_path: Vec<SysPathChange>,
     /// Deepest nesting of statements (+ expressions, when walked) the walk saw.
     pub max_depth: usize,
 }
@@ -84,6 +87,9 @@ pub(crate) fn parse(text: &str, want_comments: bool) -> Found {
     walker.walk_exprs = text.contains("import_module") || text.contains("__import__");
     walker.visit_body(&module.body);
     walker.finish(&mut found);
+    if mentions_sys_path(text) {
+        found.sys_path = sys_path_changes(&module.body);
+    }
     drop_deep(module, found.max_depth.saturating_add(longest_line));
     found
 }
@@ -578,6 +584,223 @@ impl<'a> Visitor<'a> for Walker<'_> {
                 w.call(call);
             }
             visitor::walk_expr(w, expr);
+        });
+    }
+}
+
+// ---- `sys.path` changes -------------------------------------------------
+//
+// Kept apart from the import walk: [`sys_path_changes`] takes the parsed
+// module, so an import extraction that does not build the tree can still
+// call it (on a full parse) for the files [`mentions_sys_path`] picks out.
+
+/// The text can change `sys.path` in a way [`sys_path_changes`] looks for.
+pub(crate) fn mentions_sys_path(text: &str) -> bool {
+    text.contains("sys.path") || text.contains("addsitedir")
+}
+
+/// Every `sys.path.insert(i, D)`, `sys.path.append(D)`,
+/// `sys.path.extend([D, …])`, `sys.path += [D, …]` and `site.addsitedir(D)`
+/// of the module, anywhere in it, in source order, with D as data
+/// ([`PathExpr`]). A name bound by a plain assignment (`HERE =
+/// os.path.dirname(__file__)`) stands for the last value assigned to it
+/// before the change. Any other assignment to `sys.path` is a change whose
+/// directory is unknown.
+pub(crate) fn sys_path_changes(body: &[Stmt]) -> Vec<SysPathChange> {
+    let mut w = PathWalker::default();
+    w.visit_body(body);
+    w.out
+}
+
+/// Deeper path expressions are not read: no real one nests this far.
+const MAX_PATH_DEPTH: usize = 32;
+/// A name's value is kept only up to this many nodes ([`PathExpr::within`]).
+const MAX_PATH_NODES: usize = 256;
+
+#[derive(Default)]
+struct PathWalker {
+    names: std::collections::HashMap<String, PathExpr>,
+    out: Vec<SysPathChange>,
+}
+
+/// `a.b.c` for a chain of names, else `None`.
+fn dotted(e: &Expr) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut e = e;
+    loop {
+        match e {
+            Expr::Name(n) => {
+                parts.push(n.id.as_str());
+                break;
+            }
+            Expr::Attribute(a) if parts.len() < MAX_PATH_DEPTH => {
+                parts.push(a.attr.id.as_str());
+                e = &a.value;
+            }
+            _ => return None,
+        }
+    }
+    parts.reverse();
+    Some(parts.join("."))
+}
+
+fn is_sys_path(e: &Expr) -> bool {
+    dotted(e).as_deref() == Some("sys.path")
+}
+
+impl PathWalker {
+    fn path(&self, e: &Expr, depth: usize) -> PathExpr {
+        if depth > MAX_PATH_DEPTH {
+            return PathExpr::Unknown;
+        }
+        let sub = |e: &Expr| Box::new(self.path(e, depth + 1));
+        let all = |args: &[Expr]| args.iter().map(|a| self.path(a, depth + 1)).collect();
+        match e {
+            Expr::Name(n) if n.id.as_str() == "__file__" => PathExpr::File,
+            Expr::Name(n) => self
+                .names
+                .get(n.id.as_str())
+                .cloned()
+                .unwrap_or(PathExpr::Unknown),
+            Expr::StringLiteral(s) => PathExpr::Str(s.value.to_str().to_owned()),
+            Expr::BinOp(b) if b.op == ast::Operator::Div => PathExpr::Join(vec![
+                self.path(&b.left, depth + 1),
+                self.path(&b.right, depth + 1),
+            ]),
+            Expr::Attribute(a) if a.attr.id.as_str() == "parent" => {
+                PathExpr::Parent(sub(&a.value), 1)
+            }
+            Expr::Subscript(s) => match (s.value.as_ref(), small_int(&s.slice)) {
+                (Expr::Attribute(a), Some(n)) if a.attr.id.as_str() == "parents" && n < 64 => {
+                    PathExpr::Parent(sub(&a.value), n as usize + 1)
+                }
+                _ => PathExpr::Unknown,
+            },
+            Expr::Call(c) if c.arguments.keywords.is_empty() => {
+                let args = &c.arguments.args;
+                let one = |f: fn(Box<PathExpr>) -> PathExpr| match &args[..] {
+                    [x] => f(sub(x)),
+                    _ => PathExpr::Unknown,
+                };
+                let name = dotted(&c.func).unwrap_or_default();
+                let function = name.rsplit('.').next().unwrap_or("");
+                let module = name.rsplit_once('.').map_or("", |(m, _)| m);
+                let os_path = matches!(module, "" | "os.path" | "path" | "osp" | "posixpath");
+                let pathlib = matches!(module, "" | "pathlib");
+                match function {
+                    "join" if os_path && !args.is_empty() => PathExpr::Join(all(args)),
+                    "dirname" if os_path => one(PathExpr::Dirname),
+                    "abspath" | "normpath" if os_path => one(PathExpr::Absolute),
+                    "realpath" if os_path => one(PathExpr::Real),
+                    "str" | "fspath" if matches!(module, "" | "os") => match &args[..] {
+                        [x] => self.path(x, depth + 1),
+                        _ => PathExpr::Unknown,
+                    },
+                    "Path" | "PurePath" | "PosixPath" if pathlib && !args.is_empty() => {
+                        PathExpr::Join(all(args))
+                    }
+                    _ => match c.func.as_ref() {
+                        // Methods of a path: `x.resolve()`, `x.joinpath("a")`.
+                        Expr::Attribute(a) => match (a.attr.id.as_str(), &args[..]) {
+                            ("resolve", []) => PathExpr::Real(sub(&a.value)),
+                            ("absolute", []) => PathExpr::Absolute(sub(&a.value)),
+                            ("joinpath", _) => {
+                                let mut parts = vec![self.path(&a.value, depth + 1)];
+                                parts.extend(args.iter().map(|x| self.path(x, depth + 1)));
+                                PathExpr::Join(parts)
+                            }
+                            _ => PathExpr::Unknown,
+                        },
+                        _ => PathExpr::Unknown,
+                    },
+                }
+            }
+            _ => PathExpr::Unknown,
+        }
+    }
+
+    fn push(&mut self, range: TextRange, dir: PathExpr) {
+        self.out.push(SysPathChange {
+            span: span_of(range),
+            dir,
+        });
+    }
+
+    fn elements(&mut self, range: TextRange, list: &Expr) {
+        let elts = match list {
+            Expr::List(l) => &l.elts,
+            Expr::Tuple(t) => &t.elts,
+            _ => return self.push(range, PathExpr::Unknown),
+        };
+        for e in elts {
+            let dir = self.path(e, 0);
+            self.push(range, dir);
+        }
+    }
+
+    fn call(&mut self, c: &ast::ExprCall) {
+        let Some(name) = dotted(&c.func) else { return };
+        let args = &c.arguments.args;
+        match (name.as_str(), &args[..]) {
+            ("sys.path.insert", [_, dir])
+            | ("sys.path.append", [dir])
+            | ("site.addsitedir", [dir]) => {
+                let dir = self.path(dir, 0);
+                self.push(c.range(), dir);
+            }
+            ("sys.path.extend", [list]) => self.elements(c.range(), list),
+            ("sys.path.insert" | "sys.path.append" | "sys.path.extend" | "site.addsitedir", _) => {
+                self.push(c.range(), PathExpr::Unknown);
+            }
+            _ => {}
+        }
+    }
+
+    fn assign(&mut self, target: &Expr, value: Option<&Expr>) {
+        match target {
+            Expr::Name(n) => {
+                let v = value.map_or(PathExpr::Unknown, |v| self.path(v, 0));
+                if v == PathExpr::Unknown || !v.within(MAX_PATH_NODES) {
+                    self.names.remove(n.id.as_str());
+                } else {
+                    self.names.insert(n.id.to_string(), v);
+                }
+            }
+            // `sys.path = […]`, `sys.path[0:0] = […]`.
+            Expr::Subscript(s) if is_sys_path(&s.value) => {
+                self.push(s.range, PathExpr::Unknown);
+            }
+            e if is_sys_path(e) => self.push(e.range(), PathExpr::Unknown),
+            _ => {}
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for PathWalker {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        stacker::maybe_grow(RED_ZONE, GROW_BY, || {
+            visitor::walk_stmt(self, stmt);
+            match stmt {
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        self.assign(t, Some(&a.value));
+                    }
+                }
+                Stmt::AnnAssign(a) => self.assign(&a.target, a.value.as_deref()),
+                Stmt::AugAssign(a) if is_sys_path(&a.target) && a.op == ast::Operator::Add => {
+                    self.elements(a.range, &a.value);
+                }
+                _ => {}
+            }
+        });
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        stacker::maybe_grow(RED_ZONE, GROW_BY, || {
+            if let Expr::Call(c) = expr {
+                self.call(c);
+            }
+            visitor::walk_expr(self, expr);
         });
     }
 }

@@ -123,6 +123,9 @@ pub struct Ctx<'a> {
     pub syntax_errors: &'a [SyntaxError],
     /// The version the script runs under (header, else configuration, else 3.13).
     pub version: PyVersion,
+    /// The configured `python-version`: what `python3` means (DESIGN §2.3),
+    /// whatever the header names.
+    pub configured_version: PyVersion,
     pub db: &'a Database,
     /// Attributes kept even when unused (configuration `keep`).
     pub keep: &'a [String],
@@ -276,14 +279,13 @@ pub fn unprovided<'a>(
 
 /// How a declared attribute is written for messages: `python3Packages.x`.
 pub fn display_attr(header: &Header, attr: &str) -> String {
-    let set = header
+    let interp = header
         .declarations
         .first()
         .map(|d| d.python.attr.as_str())
         .or_else(|| header.pythons.first().map(|p| p.attr.as_str()))
         .unwrap_or("python3");
-    let set = set.strip_suffix("Packages").unwrap_or(set);
-    format!("{set}Packages.{attr}")
+    format!("{}.{attr}", crate::header::nix::package_set(interp))
 }
 
 /// The import is one nobody can do without: not optional, not type-only.

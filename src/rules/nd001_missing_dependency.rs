@@ -30,7 +30,11 @@ Adds the attribute that provides the module (`ps.pyyaml`), in the style of the
 list it joins; a sorted list stays sorted. When no source knows the module and
 the attribute is only guessed from its name (`import foo` → `py-foo`), the
 message says "guessed from the name" and the fix is unsafe (not applied by
-`--fix`)."#,
+`--fix`).
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.pyyaml ps.requests ])""#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -42,11 +46,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         // A name-only guess (db/guess.rs) may be wrong: say so, and leave
         // the edit to the user.
         let guessed = n.resolution.is_guess();
+        // The module may be the script's own, on a directory nixdeps could
+        // not compute: say so, and leave the edit to the user.
+        let unfollowed = n.unfollowed_sys_path.map_or_else(String::new, |line| {
+            format!(" (the sys.path change on line {line} could not be followed; the module may come from there)")
+        });
         out.push(ctx.finding(
             &RULE,
             n.span,
             format!(
-                "\"{}\" {} but no declared package provides it; add {shown}{}",
+                "\"{}\" {} but no declared package provides it; add {shown}{}{unfollowed}",
                 n.module,
                 where_imported(ctx, n),
                 if guessed {
@@ -60,7 +69,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             Some((
                 Intent::Add(attr.to_owned()),
                 format!("Add {shown}"),
-                if guessed {
+                if guessed || n.unfollowed_sys_path.is_some() {
                     Applicability::Unsafe
                 } else {
                     Applicability::Safe

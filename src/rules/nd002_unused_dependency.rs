@@ -22,6 +22,7 @@ Every declared package is fetched or built before the script starts: a stale
 one slows the first start and enlarges the closure.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.numpy ps.requests ])"
     import requests              # numpy: ND002
 
@@ -33,7 +34,11 @@ Packages another declared package loads by name (`BeautifulSoup(html,
 "lxml")`, pandas' Excel and Parquet engines, SQLAlchemy drivers, matplotlib
 backends, `pytest-*` plugins with pytest) are not reported. Keep any other
 package used outside imports (a tool run by the script) with `keep = ["attr"]`
-in the configuration."#,
+in the configuration.
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ])""#,
 };
 
 /// Packages that another package loads by name at run time, never by an

@@ -22,6 +22,8 @@ nixdeps cannot tell whether the header declares it, so the script may fail with
 `ModuleNotFoundError` on another machine.
 
 ## Example
+    #!/usr/bin/env nix-shell
+    #!nix-shell -i python3 -p python3
     import mycompany_sdk         # ND003
 
 ## Fix
@@ -52,9 +54,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             &RULE,
             n.span,
             format!(
-                "\"{}\" {} but nixdeps does not know which {what} provides it",
+                "\"{}\" {} but nixdeps does not know which {what} provides it{}",
                 n.module,
-                where_imported(ctx, n)
+                where_imported(ctx, n),
+                n.unfollowed_sys_path.map_or_else(String::new, |line| format!(
+                    " (the sys.path change on line {line} could not be followed; the module may come from there)"
+                ))
             ),
             Some(&n.module),
             None,

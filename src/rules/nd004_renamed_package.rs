@@ -19,10 +19,16 @@ Aliases are removed after a while, and with `allowAliases = false` (common in
 flakes and CI) they fail at once.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.dateutil ])"
+    import dateutil
 
 ## Fix
-Renames it to the current attribute (`ps.python-dateutil`)."#,
+Renames it to the current attribute (`ps.python-dateutil`).
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.python-dateutil ])""#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

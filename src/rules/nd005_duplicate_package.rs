@@ -18,10 +18,16 @@ Harmless to Nix, but it hides what the script really needs and makes the next
 edit of the header error-prone.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.rich ps.click ps.rich ])"
+    import click, rich
 
 ## Fix
-Removes the repeat; the first declaration stays."#,
+Removes the repeat; the first declaration stays.
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.rich ps.click ])""#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -21,6 +21,7 @@ Nix stops with `undefined variable` or `attribute missing` before the script
 starts; a removed package fails with its `throw` message.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.reqests ])"
 
 ## Fix

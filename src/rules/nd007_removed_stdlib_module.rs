@@ -23,12 +23,17 @@ The script dies with `ModuleNotFoundError` as soon as nixpkgs moves `python3`
 to the newer version.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p "python3.withPackages (ps: [ ])"
     from distutils.version import LooseVersion    # ND007: add setuptools
 
 ## Fix
 Adds the package that restores the module where one exists (`setuptools` for
-`distutils`, `legacy-cgi` for `cgi`, `standard-*` backports)."#,
+`distutils`, `legacy-cgi` for `cgi`, `standard-*` backports).
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.setuptools ])""#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -21,11 +21,17 @@ breaks without any change of its own. The propagation data is a snapshot, so
 this is a warning, not a pass.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ])"
+    import requests
     import urllib3               # ND008: provided only through requests
 
 ## Fix
-Declares the package explicitly (`ps.urllib3`)."#,
+Declares the package explicitly (`ps.urllib3`).
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ps.urllib3 ])""#,
 };
 
 /// The chain from the first declared attribute that propagates `attr` to

@@ -1,7 +1,7 @@
 //! ND010 interpreter-not-declared (doc in [`RULE`]).
 
-use super::{Ctx, Finding, Rule};
-use crate::diagnostic::Severity;
+use super::{Ctx, Finding, Intent, Rule};
+use crate::diagnostic::{Applicability, Severity};
 
 pub const RULE: Rule = Rule {
     code: "ND010",
@@ -19,11 +19,17 @@ packages it has: it works on one machine and not on the next, and `--pure`
 makes it fail everywhere.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p ffmpeg
+    import requests
 
 ## Fix
 Adds `"python3.withPackages (ps: [ … ])"` with the packages the imports need
-(applied together with the ND001 fixes)."#,
+(applied together with the ND001 fixes).
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i python3 -p ffmpeg "python3.withPackages (ps: [ ps.requests ])""#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -36,6 +42,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let Some(interp) = &h.interpreter else { return };
+    // The fix is the interpreter's withPackages with a package the imports
+    // need: ND001's fixes, merged by `--fix`, fill in the rest. A name-only
+    // guess is left to ND001's unsafe fix.
+    let fix = super::unprovided(ctx, "ND001")
+        .find(|(n, _)| !n.resolution.is_guess())
+        .map(|(_, attr)| {
+            (
+                Intent::Add(attr.to_owned()),
+                format!("Add the interpreter's withPackages with ps.{attr}"),
+                Applicability::Safe,
+            )
+        });
     out.push(ctx.finding(
         &RULE,
         interp.span,
@@ -45,6 +63,6 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         ),
         None,
         None,
-        None,
+        fix,
     ));
 }

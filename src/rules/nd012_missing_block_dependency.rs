@@ -35,7 +35,14 @@ a dependency of a declared one breaks when that one drops it.
 Adds the distribution as `uv add --script` would: one requirement a line, lower
 case, no version, in sorted position when the list is sorted, with the list's
 quoting, indentation and trailing comma; comments stay. A script without a
-block gets one under its shebang and header lines."#,
+block gets one under its shebang and header lines.
+
+After `nixdeps check --fix`:
+
+    # dependencies = [
+    #     "pyyaml",
+    #     "requests",
+    # ]"#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

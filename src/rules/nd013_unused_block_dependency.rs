@@ -21,6 +21,7 @@ as for ND002. Extras, markers and versions do not matter.
 uv resolves, downloads and installs every dependency before the script starts.
 
 ## Example
+    #!/usr/bin/env -S uv run --script
     # /// script
     # dependencies = ["requests", "rich"]
     # ///
@@ -29,7 +30,11 @@ uv resolves, downloads and installs every dependency before the script starts.
 ## Fix
 Removes the requirement (its whole line in a one-per-line list). Unsafe (not
 applied by `--fix`) while the script has imports nixdeps cannot resolve, since
-the distribution may provide them. Keep a distribution with `keep = ["name"]`."#,
+the distribution may provide them. Keep a distribution with `keep = ["name"]`.
+
+After `nixdeps check --fix`:
+
+    # dependencies = ["requests"]"#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -23,10 +23,12 @@ The two declarations drift: whoever runs the script through the other tool
 packages, and one of them fails.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ])"
     # /// script
     # dependencies = ["requests", "rich"]   # ND014: "rich" is not in the header
     # ///
+    import requests, rich
 
 ## Fix
 None: which side is right is the author's call. Once one side is fixed (ND001

@@ -25,6 +25,7 @@ A `# ///` line followed by more `#` lines does not close the block: the last
 uv refuses to run the script.
 
 ## Example
+    #!/usr/bin/env -S uv run --script
     # /// script
     # dependencies = ["requests", "rich>"]   # ND015: "rich>" does not parse
     # ///

@@ -20,6 +20,7 @@ nixdeps gives no missing/unused verdict and no fix for such a script, rather
 than a wrong one. Everything else is still checked.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i python3 -p "python3.pkgs.callPackage ./pkg.nix { }"
 
 ## Fix

@@ -17,6 +17,8 @@ The script fails before its first import. nixdeps still checks the imports the
 parser recovered, but applies no fix to the file.
 
 ## Example
+    #!/usr/bin/env nix-shell
+    #!nix-shell -i python3 -p python3
     print "hello"            # Python 2
 
 ## Fix

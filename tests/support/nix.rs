@@ -47,7 +47,7 @@ pub struct Input {
     /// `python` (an interpreter such as `python3`), `package` (`ffmpeg`, `nix.out`),
     /// or `other` (anything else: a string, a function, ...).
     pub kind: String,
-    /// Python version label ("3.13", "3.10" for pypy3), absent for non-Python inputs.
+    /// Python version label ("3.13", "3.11" for pypy3), absent for non-Python inputs.
     #[serde(default)]
     pub version: Option<String>,
     /// Attribute name for `python-package`, `package`; `python3`/`pypy3` for `python`.
@@ -85,7 +85,7 @@ pub struct NixPathEntry {
 /// The stub interpreter's "exec" report: how the script was finally started.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Exec {
-    /// The Python tag that ran ("3.13", "pypy3.10").
+    /// The Python tag that ran ("3.13", "pypy3.11").
     pub python: String,
     /// The stub executable behind it (`python3.13`, `pypy3`).
     pub exe: String,
