@@ -31,11 +31,7 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");
-    let hooks = tmp.path().join("hooks");
-    let work = tmp.path().join("work");
-    let home = tmp.path().join("pre-commit-home");
-    std::fs::create_dir_all(&hooks).unwrap();
-    std::fs::create_dir_all(&work).unwrap();
+    let (hooks, work, home) = precommit::dirs(tmp.path());
     // A committed snapshot of the working tree (uncommitted changes included).
     let rev = precommit::snapshot(
         &project_root(),

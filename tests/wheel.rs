@@ -151,11 +151,7 @@ fn wheel_carries_the_binary_and_the_python_hook_installs_it_offline() {
     );
 
     // pre-commit installs the python hook offline, without a Rust toolchain.
-    let hooks = tmp.path().join("hooks");
-    let work = tmp.path().join("work");
-    let home = tmp.path().join("pre-commit-home");
-    std::fs::create_dir_all(&hooks).unwrap();
-    std::fs::create_dir_all(&work).unwrap();
+    let (hooks, work, home) = precommit::dirs(tmp.path());
     let rev = precommit::snapshot(
         &mirror,
         &[".pre-commit-hooks.yaml", "pyproject.toml", "README.md"],

@@ -45,6 +45,17 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
+/// The hook repository, the work repository and pre-commit's cache, made
+/// under `tmp`.
+pub fn dirs(tmp: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let made = ["hooks", "work", "pre-commit-home"].map(|d| tmp.join(d));
+    for d in &made {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let [hooks, work, home] = made;
+    (hooks, work, home)
+}
+
 /// Copies `entries` (paths relative to `from`) into `into`, commits them as a
 /// fresh repository and returns the revision, so pre-commit can clone it.
 pub fn snapshot(from: &Path, entries: &[&str], into: &Path) -> String {
