@@ -68,6 +68,7 @@ rustPlatform.buildRustPackage {
     "real_nix_agrees_on_every_attribute"
     "real_nix_agrees_on_aliases"
     "nix_shell_runs_uv_with_the_fixed_block"
+    "fixed_headers_read_the_same_in_real_nix"
     "package_nix_builds_from_cargo_toml_with_a_limited_src"
     "flake_outputs_wire_the_package_app_overlay_shell_and_checks"
     "git_hooks_module_builds_its_entry_from_typed_settings"
