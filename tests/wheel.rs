@@ -36,10 +36,31 @@ fn python(code: &str, args: &[&OsStr]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// PATH without any directory that holds cargo or rustc.
-fn path_without_rust() -> OsString {
+/// PATH with no Rust toolchain: a directory holding cargo or rustc is
+/// replaced by a copy of it (links, under `shadow`) without the Rust tools,
+/// so that git and Python beside them stay reachable.
+fn path_without_rust(shadow: &Path) -> OsString {
+    let rust = |name: &str| {
+        ["cargo", "rustc", "rustup", "rustdoc", "rust-"]
+            .iter()
+            .any(|t| name.starts_with(t))
+    };
     let dirs: Vec<PathBuf> = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .filter(|d| !d.join("cargo").exists() && !d.join("rustc").exists())
+        .enumerate()
+        .map(|(i, d)| {
+            if !d.join("cargo").exists() && !d.join("rustc").exists() {
+                return d;
+            }
+            let copy = shadow.join(i.to_string());
+            std::fs::create_dir_all(&copy).unwrap();
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let name = e.file_name();
+                if !rust(&name.to_string_lossy()) {
+                    let _ = std::os::unix::fs::symlink(e.path(), copy.join(&name));
+                }
+            }
+            copy
+        })
         .collect();
     std::env::join_paths(dirs).unwrap()
 }
@@ -121,7 +142,7 @@ fn wheel_carries_the_binary_and_the_python_hook_installs_it_offline() {
             "--disable-pip-version-check",
         ])
         .arg(&wheel)
-        .env("PATH", path_without_rust())
+        .env("PATH", path_without_rust(&tmp.path().join("no-rust-path")))
         .output()
         .unwrap();
     assert!(pip.status.success(), "pip install: {}", text(&pip));
@@ -168,7 +189,7 @@ fn wheel_carries_the_binary_and_the_python_hook_installs_it_offline() {
     let mut find_links = wheels.clone().into_os_string();
     find_links.push(" ");
     find_links.push(seed.trim());
-    let path = path_without_rust();
+    let path = path_without_rust(&tmp.path().join("no-rust-path"));
     let no_cargo = Command::new("sh")
         .args(["-c", "command -v cargo || command -v rustc"])
         .env("PATH", &path)
