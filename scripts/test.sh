@@ -42,6 +42,19 @@ if ! uv --version >/dev/null 2>&1; then
 fi
 echo "== $(uv --version)"
 
+# maturin (PyPI) and venv for the Python wheel and its pre-commit hook (tests/wheel.rs).
+if ! maturin --version >/dev/null 2>&1; then
+  echo "== installing maturin (PyPI)"
+  python3 -m pip install -q --disable-pip-version-check maturin ||
+    python3 -m pip install -q --disable-pip-version-check --break-system-packages maturin
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
+fi
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  echo "== installing python3-venv"
+  apt_install python3-venv
+fi
+echo "== $(maturin --version)"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -69,18 +69,8 @@ pub fn run(cli: Cli) -> u8 {
             no_config,
             packages,
         }),
-        Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "nixdeps", &mut io::stdout());
-            Ok(EXIT_CLEAN)
-        }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd)
-                .render(&mut io::stdout())
-                .map(|_| EXIT_CLEAN)
-                .map_err(|e| usage(e.to_string()))
-        }
+        Command::Completions { shell } => commands::completions::run(shell),
+        Command::Man => commands::man::run(),
     };
     match result {
         Ok(code) => code,

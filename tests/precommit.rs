@@ -3,103 +3,25 @@
 //! `nixdeps-fix` repairs it. Skips loudly without pre-commit or git, except
 //! under `CI=true`, where a missing tool is a failure.
 
+#[path = "support/precommit.rs"]
+mod precommit;
+
+use precommit::{git, project_root, text, tool_or_skip, BAD};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn tool_or_skip(program: &str, args: &[&str]) -> bool {
-    let ok = Command::new(program)
-        .args(args)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{program} is required under CI=true (scripts/test.sh installs it)");
-        }
-        eprintln!("\n!!!!! SKIPPED: {program} not found; install it (scripts/test.sh does) to run the pre-commit test !!!!!\n");
-    }
-    ok
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.org",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A committed snapshot of the working tree (uncommitted changes included),
-/// so pre-commit can clone the hook repository at a revision.
-fn snapshot_of_project(into: &Path) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for entry in [
-        "Cargo.toml",
-        "Cargo.lock",
-        ".pre-commit-hooks.yaml",
-        "src",
-        "data",
-        "README.md",
-    ] {
-        let from = root.join(entry);
-        let status = Command::new("cp")
-            .args(["-R"])
-            .arg(&from)
-            .arg(into)
-            .status()
-            .expect("cp runs");
-        assert!(status.success(), "copy {from:?}");
-    }
-    git(into, &["init", "-q"]);
-    git(into, &["add", "-A"]);
-    git(into, &["commit", "-qm", "snapshot"]);
-    let out = Command::new("git")
-        .current_dir(into)
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .expect("git rev-parse");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
 
 fn pre_commit(dir: &Path, home: &Path, hook: &str, stage: &str) -> std::process::Output {
-    Command::new("python3")
-        .current_dir(dir)
-        .args([
-            "-m",
-            "pre_commit",
-            "run",
-            hook,
-            "--all-files",
-            "--color=never",
-            "--hook-stage",
-            stage,
-        ])
-        .env("PRE_COMMIT_HOME", home)
-        .env("NIXDEPS_NO_NIXPKGS_INDEX", "1")
-        // Reuse one target directory across runs so the hook's `cargo install`
-        // builds the project once.
-        .env(
-            "CARGO_TARGET_DIR",
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("precommit-target"),
-        )
-        .output()
-        .expect("pre-commit runs")
+    // Reuse one target directory across runs so the hook's `cargo install`
+    // builds the project once.
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("precommit-target");
+    precommit::run(
+        dir,
+        home,
+        hook,
+        stage,
+        &[("CARGO_TARGET_DIR", OsStr::new(&target))],
+    )
 }
-
-const BAD: &str = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.requests ])\"\nimport requests\nimport yaml\n";
 
 #[test]
 fn hooks_fail_on_missing_package_and_fix_repairs_it() {
@@ -109,22 +31,22 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");
-    let hooks = tmp.path().join("hooks");
-    let work = tmp.path().join("work");
-    let home = tmp.path().join("pre-commit-home");
-    std::fs::create_dir_all(&hooks).unwrap();
-    std::fs::create_dir_all(&work).unwrap();
-    let rev = snapshot_of_project(&hooks);
+    let (hooks, work, home) = precommit::dirs(tmp.path());
+    // A committed snapshot of the working tree (uncommitted changes included).
+    let rev = precommit::snapshot(
+        &project_root(),
+        &[
+            "Cargo.toml",
+            "Cargo.lock",
+            ".pre-commit-hooks.yaml",
+            "src",
+            "data",
+            "README.md",
+        ],
+        &hooks,
+    );
 
-    git(&work, &["init", "-q"]);
-    std::fs::write(
-        work.join(".pre-commit-config.yaml"),
-        format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: nixdeps\n      - id: nixdeps-fix\n        stages: [manual]\n",
-            hooks.display()
-        ),
-    )
-    .unwrap();
+    precommit::work_repo(&work, &hooks, &rev, &["nixdeps", "nixdeps-fix"]);
     // Not executable and no .py extension: `types: [python]` would miss it.
     std::fs::write(work.join("fetch"), BAD).unwrap();
     std::fs::write(work.join("notes.txt"), "not a script\n").unwrap();
@@ -132,25 +54,17 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
     git(&work, &["add", "-A"]);
 
     let check = pre_commit(&work, &home, "nixdeps", "pre-commit");
-    let text = String::from_utf8_lossy(&check.stdout).to_string()
-        + &String::from_utf8_lossy(&check.stderr);
-    assert!(!check.status.success(), "the check hook must fail:\n{text}");
-    assert!(
-        text.contains("ND001"),
-        "the failure names the rule:\n{text}"
-    );
-    assert!(
-        text.contains("yaml"),
-        "the failure names the module:\n{text}"
-    );
+    let out = text(&check);
+    assert!(!check.status.success(), "the check hook must fail:\n{out}");
+    assert!(out.contains("ND001"), "the failure names the rule:\n{out}");
+    assert!(out.contains("yaml"), "the failure names the module:\n{out}");
 
     let fix = pre_commit(&work, &home, "nixdeps-fix", "manual");
-    let text =
-        String::from_utf8_lossy(&fix.stdout).to_string() + &String::from_utf8_lossy(&fix.stderr);
+    let out = text(&fix);
     // pre-commit reports a hook that modified files as failed.
     assert!(
         !fix.status.success(),
-        "the fix hook modifies the file:\n{text}"
+        "the fix hook modifies the file:\n{out}"
     );
     let fixed = std::fs::read_to_string(work.join("fetch")).unwrap();
     assert!(
@@ -165,10 +79,9 @@ fn hooks_fail_on_missing_package_and_fix_repairs_it() {
 
     git(&work, &["add", "-A"]);
     let again = pre_commit(&work, &home, "nixdeps", "pre-commit");
-    let text = String::from_utf8_lossy(&again.stdout).to_string()
-        + &String::from_utf8_lossy(&again.stderr);
+    let out = text(&again);
     assert!(
         again.status.success(),
-        "after the fix the check passes:\n{text}"
+        "after the fix the check passes:\n{out}"
     );
 }
