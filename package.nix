@@ -83,6 +83,9 @@ rustPlatform.buildRustPackage {
     "header_words_corpus"
     "header_rewrite_corpus"
     "imports_corpus"
+    "config_corpus"
+    "pep723_corpus"
+    "nixpkgs_index_corpus"
   ];
 
   # Completions and the man page come from the binary itself (clap), so they
