@@ -180,7 +180,7 @@ fn parse_script(text: &str, b: block::RawBlock) -> Result<Script, Malformed> {
                         item.get_ref(),
                     ),
                 };
-                if let Some(message) = separator_at_name_end(item.get_ref()) {
+                if let Some(message) = refused_before_pep508(item.get_ref()) {
                     return Err(bad(message));
                 }
                 let req =
@@ -258,7 +258,15 @@ pub fn runs_uv(header: &Header) -> bool {
 /// extra name that ends in `.`, `-` or `_` when more text follows
 /// (`"types-[x]"`, `"a- >1"`, `"requests[socks.]"`); at the very end of the
 /// string it reports an error. Catch those names first, with its wording.
-fn separator_at_name_end(requirement: &str) -> Option<String> {
+fn refused_before_pep508(requirement: &str) -> Option<String> {
+    // Its cursor also slices inside multi-byte characters (a `é` in a marker
+    // value panics). Names, versions and markers are ASCII in PEP 508; a
+    // non-ASCII character is nearly always a pasted typographic quote.
+    if let Some(c) = requirement.chars().find(|c| !c.is_ascii()) {
+        return Some(format!(
+            "the character '{c}' is not ASCII; PEP 508 names, versions and markers are"
+        ));
+    }
     let is_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
     let ends_badly = |name: &str| name.chars().last().filter(|c| matches!(c, '.' | '-' | '_'));
     let rest = requirement.trim_start();
