@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> u8 {
             no_config,
             packages,
         }),
+        Command::Server(args) => commands::server::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "nixdeps", &mut io::stdout());

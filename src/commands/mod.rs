@@ -5,3 +5,4 @@ pub mod explain;
 pub mod header;
 pub mod imports;
 pub mod nixpkgs;
+pub mod server;
