@@ -270,8 +270,8 @@ mod tests {
     #[test]
     fn minimal_edit_keeps_common_ends() {
         let e = minimal_edit("a [ ps.x ] b", "a [ ps.x ps.y ] b").unwrap();
-        assert_eq!(e.span, Span::new(8, 8));
-        assert_eq!(e.content, " ps.y");
+        assert_eq!(e.span, Span::new(9, 9));
+        assert_eq!(e.content, "ps.y ");
         let e = minimal_edit("é1é", "é2é").unwrap();
         assert_eq!((e.span, e.content.as_str()), (Span::new(2, 3), "2"));
         assert!(minimal_edit("same", "same").is_none());

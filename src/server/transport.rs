@@ -53,6 +53,12 @@ fn classify(body: &[u8]) -> Incoming {
         Err(e) => return Incoming::ParseError(e.to_string()),
     };
     let id = value.get("id").cloned();
+    // lsp-server would take `{"id": 3}` for a response; JSON-RPC wants a
+    // method, a result or an error.
+    let has = |k: &str| value.get(k).is_some();
+    if !has("method") && !has("result") && !has("error") {
+        return Incoming::InvalidRequest(id, "neither a method, a result nor an error".into());
+    }
     match serde_json::from_value::<Message>(value) {
         Ok(m) => Incoming::Message(m),
         Err(e) => Incoming::InvalidRequest(id, e.to_string()),
@@ -159,13 +165,13 @@ mod tests {
     #[test]
     fn bad_frames_do_not_end_the_stream() {
         let ok = r#"{"jsonrpc":"2.0","method":"x","params":null}"#;
-        let input = format!(
-            "Content-Length: 5\r\n\r\n{{{{{{{{\
-             Content-Length: 11\r\n\r\n{{\"id\": 3}}\
-             Bogus\r\n\r\n\
-             Content-Length: {}\r\n\r\n{ok}",
-            ok.len()
-        );
+        let input = [
+            "Content-Length: 4\r\n\r\n{{{{".to_owned(),
+            "Content-Length: 9\r\n\r\n{\"id\": 3}".to_owned(),
+            "Bogus\r\n\r\n".to_owned(),
+            format!("Content-Length: {}\r\n\r\n{ok}", ok.len()),
+        ]
+        .concat();
         let got = frames(&input);
         assert!(matches!(got[0], Incoming::ParseError(_)), "{got:?}");
         assert!(
