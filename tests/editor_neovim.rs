@@ -8,34 +8,15 @@
 //! Neovim comes from apt (`neovim`, scripts/test.sh); without it the test is
 //! skipped loudly, and under CI=true it fails instead.
 
+#[path = "support/tool.rs"]
+mod tool;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn nvim() -> Option<String> {
-    let found = Command::new("nvim")
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        });
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("nvim unavailable under CI=true (scripts/test.sh installs Debian's neovim)");
-        }
-        eprintln!(
-            "\n!!!!!! SKIPPING real-editor test: `nvim --version` did not run\n!!!!!! install \
-             it with `apt-get install neovim` (scripts/test.sh does)\n"
-        );
-    }
-    found
+    tool::require("nvim", "real-editor test", "apt-get install neovim")
 }
 
 /// Non-ASCII before the import on its line (UTF-16 positions matter), a

@@ -15,6 +15,10 @@ use std::collections::HashMap;
 
 pub const FIX_ALL_KIND: &str = "source.fixAll.nixdeps";
 
+/// Suppression actions are verified by a re-check each; a request for a
+/// large range verifies this many and offers no more, so it stays fast.
+const MAX_SUPPRESSIONS: usize = 16;
+
 /// The actions for `range` of `doc`, limited to the kinds in `only` (all
 /// when absent).
 pub fn actions(
@@ -38,6 +42,7 @@ pub fn actions(
     let shift = analysed.shift;
     let lsp = diagnostics::to_lsp(doc, analysed, enc);
     let mut out = Vec::new();
+    let mut suppressions = 0;
     if wants(CodeActionKind::QUICKFIX.as_str()) {
         for (d, ld) in report.checked.diagnostics.iter().zip(&lsp) {
             if !overlaps(ld.range, at) {
@@ -58,6 +63,10 @@ pub fn actions(
                     edits(doc, shift, &fix.edits, enc),
                 ));
             }
+            if suppressions == MAX_SUPPRESSIONS {
+                continue;
+            }
+            suppressions += 1;
             if let Some((title, edit)) = suppression(doc, shift, report, d) {
                 out.push(action(
                     title,

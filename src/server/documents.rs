@@ -2,6 +2,7 @@
 //! the mapping between LSP positions (line + character in the negotiated
 //! encoding) and the byte offsets every nixdeps stage works in.
 
+use crate::span::LineIndex;
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
 use std::collections::HashMap;
 
@@ -22,19 +23,18 @@ impl Encoding {
     }
 }
 
-/// Byte offsets of line starts of one text. Lines end at `\n`; a `\r`
+/// Line starts of one text, for LSP positions. Lines end at `\n`; a `\r`
 /// before it belongs to the line's end, as the LSP has it.
 #[derive(Debug, Clone)]
 pub struct Lines {
-    starts: Vec<usize>,
+    index: LineIndex,
 }
 
 impl Lines {
     pub fn new(text: &str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
-        starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Lines { starts }
+        Lines {
+            index: LineIndex::new(text),
+        }
     }
 
     /// The LSP position of byte `offset` (clamped into the text; an offset
@@ -44,8 +44,8 @@ impl Lines {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
+        let line = self.index.line_of(offset);
+        let start = self.index.line_start(line).unwrap_or(0);
         let character: usize = text[start..offset].chars().map(|c| enc.units(c)).sum();
         Position::new(to_u32(line), to_u32(character))
     }
@@ -56,24 +56,20 @@ impl Lines {
     /// multi-byte sequence rounds down to the character's start.
     pub fn offset(&self, text: &str, pos: Position, enc: Encoding) -> usize {
         let line = pos.line as usize;
-        let Some(&start) = self.starts.get(line) else {
+        if line >= self.index.line_count() {
             return text.len();
-        };
-        let end = self.starts.get(line + 1).map_or(text.len(), |&n| n - 1);
-        let mut end = end.max(start);
-        if end > start && text.as_bytes()[end - 1] == b'\r' {
-            end -= 1;
         }
+        let span = self.index.line_span(text, line);
         let want = pos.character as usize;
         let mut units = 0;
-        for (i, c) in text[start..end].char_indices() {
+        for (i, c) in text[span.start..span.end].char_indices() {
             let next = units + enc.units(c);
             if next > want {
-                return start + i;
+                return span.start + i;
             }
             units = next;
         }
-        end
+        span.end
     }
 
     pub fn range(&self, text: &str, start: usize, end: usize, enc: Encoding) -> Range {
