@@ -16,6 +16,10 @@
 mod lsp;
 
 use serde_json::json;
+
+// As in the binary, so the in-process figures compare with the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 /// A nix-shell script of `lines` lines: a header, imports of the standard
@@ -93,6 +97,7 @@ fn main() {
     server.initialize(json!({}), json!({"debounceMs": 0}));
 
     let mut open = Vec::new();
+    let cpu_before = server.cpu_time();
     for i in 0..rounds {
         let uri = format!("file://{}/script{i}.py", dir.path().display());
         let t = Instant::now();
@@ -102,6 +107,7 @@ fn main() {
         assert!(!d["diagnostics"].as_array().unwrap().is_empty());
     }
 
+    let cpu_open = server.cpu_time();
     let uri = format!("file://{}/script0.py", dir.path().display());
     let line = text.lines().position(|l| l == "import yaml").unwrap();
     let mut change = Vec::new();
@@ -129,8 +135,18 @@ fn main() {
         change.push(t.elapsed());
         assert!(d["params"]["diagnostics"].is_array());
     }
+    let cpu_change = server.cpu_time();
     stats("open-to-diagnostics", open);
     stats("change-to-diagnostics", change);
+    // The server's own CPU per message: what the latency is once a core is free.
+    if let (Some(a), Some(b), Some(c)) = (cpu_before, cpu_open, cpu_change) {
+        let per = |d: Duration| d.as_secs_f64() * 1e3 / rounds as f64;
+        println!(
+            "server CPU per open {:.2} ms, per change {:.2} ms (average; /proc ticks of 10 ms)",
+            per(b.saturating_sub(a)),
+            per(c.saturating_sub(b))
+        );
+    }
 
     // In-process breakdown of one analysis (what the server does per change).
     let settings = nixdeps::check::Settings::default();
