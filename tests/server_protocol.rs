@@ -524,3 +524,40 @@ import requests\n";
     let after = apply_edits(text, ignore["edit"]["changes"][&uri].as_array().unwrap());
     assert!(after.contains("ps.requests ])\"\n# nixdeps: ignore[ND005]\nimport requests\n"));
 }
+
+/// An unsafe fix is offered but marked: a title suffix, never preferred,
+/// and left out of source.fixAll.nixdeps.
+#[test]
+fn unsafe_fixes_are_marked_and_not_in_fix_all() {
+    let dir = tempfile::tempdir().unwrap();
+    // numpy is unused, but an unresolved import might be what needs it.
+    let text = "#!/usr/bin/env nix-shell\n\
+#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.numpy ])\"\n\
+import zzz_nobody_knows_this_module\n";
+    let uri = uri_of(&dir.path().join("u.py"));
+    let mut s = start(dir.path());
+    s.initialize(json!({}), json!({}));
+    s.open(&uri, text);
+    let d = s.diagnostics(&uri);
+    let all = d["diagnostics"].as_array().unwrap();
+    let unused = all.iter().find(|d| d["code"] == "ND002").expect("ND002");
+    assert_eq!(unused["data"]["fix"]["applicability"], "unsafe");
+    let r = s.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": unused["range"],
+               "context": {"diagnostics": [unused]}}),
+    );
+    let actions = r["result"].as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().ends_with("(unsafe)"))
+        .unwrap_or_else(|| panic!("an unsafe quick fix: {actions:?}"));
+    assert_eq!(fix["kind"], "quickfix");
+    assert!(fix.get("isPreferred").is_none_or(|p| p == false), "{fix}");
+    let removed = apply_edits(text, fix["edit"]["changes"][&uri].as_array().unwrap());
+    assert!(!removed.contains("numpy"), "{removed}");
+    assert!(
+        !actions.iter().any(|a| a["kind"] == "source.fixAll.nixdeps"),
+        "no safe fix, so no fix-all: {actions:?}"
+    );
+}
