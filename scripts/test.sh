@@ -55,6 +55,13 @@ if ! python3 -m venv --help >/dev/null 2>&1; then
 fi
 echo "== $(maturin --version)"
 
+# Neovim (Debian's, 0.7) for the real-editor test of `nixdeps server` (tests/editor_neovim.rs).
+if ! command -v nvim >/dev/null 2>&1; then
+  echo "== installing neovim (Debian)"
+  apt_install neovim
+fi
+echo "== $(nvim --version | head -n1)"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

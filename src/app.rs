@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> u8 {
             no_config,
             packages,
         }),
+        Command::Server(args) => commands::server::run(&args),
         Command::Completions { shell } => commands::completions::run(shell),
         Command::Man => commands::man::run(),
     };

@@ -2,12 +2,13 @@
 //! and, with fixes on, the fix loop that rewrites the header until nothing
 //! fixable is left.
 
+use crate::config::Config;
 use crate::db::Database;
 use crate::diagnostic::{apply_edits, Applicability, Diagnostic};
 use crate::header::{self, edit, Header, PyVersion};
 use crate::imports;
 use crate::pep723;
-use crate::resolve::{self, ResolveSettings};
+use crate::resolve::{self, Matching, Needed, ResolveSettings};
 use crate::rules::{self, Finding, Intent};
 use crate::span::LineIndex;
 use std::path::Path;
@@ -52,6 +53,32 @@ pub struct Settings {
     /// The package database: the embedded one, or it overlaid with the
     /// user's nixpkgs index (see `nixpkgs::select`).
     pub db: &'static Database,
+}
+
+impl Settings {
+    /// The settings for the script at `path` under `config`, with the package
+    /// database `db` (from [`crate::nixpkgs::select::Selector::database`]): what
+    /// the CLI and the language server both check with. `bom` is left false;
+    /// the caller knows whether the text had one.
+    pub fn for_script(config: &Config, path: Option<&Path>, db: &'static Database) -> Settings {
+        Settings {
+            db,
+            python_version: config.python_version.unwrap_or(DEFAULT_PYTHON),
+            resolve: ResolveSettings {
+                first_party: config.first_party.clone(),
+                mapping: config.mapping.clone(),
+            },
+            keep: config.keep.clone(),
+            selection: Selection {
+                select: config.select.clone().unwrap_or_default(),
+                ignore: config.ignore.clone(),
+            },
+            file_ignores: path
+                .map(|p| config.ignored_codes_for(p))
+                .unwrap_or_default(),
+            bom: false,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -102,6 +129,39 @@ struct Analysis {
     header: Header,
     metadata: pep723::Metadata,
     findings: Vec<Finding>,
+    needed: Vec<Needed>,
+    matching: Matching,
+    version: PyVersion,
+    uv: bool,
+}
+
+/// What the rules looked at, for tools that explain a script rather than
+/// judge it (the language server's hover and related information).
+pub struct Inspection {
+    pub header: Header,
+    pub metadata: pep723::Metadata,
+    /// Every import the script needs, with its classification and resolution.
+    pub needed: Vec<Needed>,
+    /// Which declarations provide each of [`Inspection::needed`]; under uv,
+    /// which `# /// script` requirements.
+    pub matching: Matching,
+    pub version: PyVersion,
+    /// The `# /// script` block declares (uv), not the header.
+    pub uv: bool,
+}
+
+/// The analysis of `text` as [`check_text`] starts it, without rules'
+/// verdicts or fixes. `None`: not a script whose imports nixdeps reads.
+pub fn inspect(text: &str, script: Option<&Path>, settings: &Settings) -> Option<Inspection> {
+    let a = analyse(text, script, settings, settings.db)?;
+    Some(Inspection {
+        header: a.header,
+        metadata: a.metadata,
+        needed: a.needed,
+        matching: a.matching,
+        version: a.version,
+        uv: a.uv,
+    })
 }
 
 fn analyse(
@@ -180,6 +240,10 @@ fn analyse(
         header,
         metadata,
         findings,
+        needed,
+        matching,
+        version,
+        uv,
     })
 }
 

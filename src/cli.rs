@@ -62,6 +62,9 @@ pub enum Command {
         #[command(flatten)]
         packages: PackageArgs,
     },
+    /// Run the language server on stdin/stdout (LSP): diagnostics, quick
+    /// fixes and hover in any editor with an LSP client
+    Server(ServerArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -93,6 +96,18 @@ impl PackageArgs {
             disabled: self.no_nixpkgs_index,
         }
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// Use this configuration file for every document
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files
+    #[arg(long)]
+    pub no_config: bool,
+    #[command(flatten)]
+    pub packages: PackageArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,7 +1,7 @@
 //! nixdeps: keep the dependency headers of nix-shell Python scripts honest.
 //!
 //! Data flows one way: discover → read → header → imports → resolve (db) →
-//! rules → report or fix.
+//! rules → report or fix; `server` is the editors' face beside the CLI.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod app;
@@ -20,5 +20,6 @@ pub mod read;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod server;
 pub mod span;
 pub mod write;

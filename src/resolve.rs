@@ -46,6 +46,61 @@ impl Needed {
             .any(|c| c == "*" || code.starts_with(c.as_str()))
     }
 
+    /// How the import was classified and resolved, in words:
+    /// `third-party → pyyaml (matched yaml)`, `stdlib`, `first-party` …
+    pub fn classification(&self) -> String {
+        let class = self.class_words();
+        // Set for third-party imports only.
+        match self.unfollowed_sys_path {
+            Some(line) => format!(
+                "{class} (note: the sys.path change on line {line} could not be followed; the module may come from there)"
+            ),
+            None => class,
+        }
+    }
+
+    fn class_words(&self) -> String {
+        match &self.class {
+            Class::Stdlib => "stdlib".to_owned(),
+            Class::RemovedStdlib { restored_by, .. } => match restored_by {
+                Some(a) => format!("removed-stdlib (restored by {a})"),
+                None => "removed-stdlib".to_owned(),
+            },
+            Class::FirstParty { .. } => "first-party".to_owned(),
+            Class::ThirdParty => match &self.resolution {
+                Resolution::Resolved {
+                    attr,
+                    alternatives,
+                    matched,
+                    ..
+                } => {
+                    let alt = if alternatives.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (also: {})", alternatives.join(", "))
+                    };
+                    format!("third-party → {attr} (matched {matched}){alt}")
+                }
+                Resolution::Unresolved => "third-party, unresolved".to_owned(),
+            },
+        }
+    }
+
+    /// The import's context flags in words (`optional`, `type-only`, `dynamic`).
+    pub fn context_words(&self) -> Vec<&'static str> {
+        let mut words = Vec::new();
+        if self.context.optional {
+            words.push("optional");
+        }
+        if self.context.type_only {
+            words.push("type-only");
+        }
+        if self.context.dynamic {
+            words.push("dynamic");
+        }
+        words
+    }
+
     pub fn resolved_attr(&self) -> Option<&str> {
         match &self.resolution {
             Resolution::Resolved { attr, .. } => Some(attr),

@@ -63,6 +63,11 @@ impl LineIndex {
         }
     }
 
+    /// Byte offset where 0-based line `line` starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).copied()
+    }
+
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }

@@ -6,29 +6,16 @@
 //! uv comes from PyPI (`pip install uv`, scripts/test.sh); without it the test is skipped loudly,
 //! and under CI=true it fails instead.
 
+#[path = "support/tool.rs"]
+mod tool;
+
 use nixdeps::check::{check_text, FixMode, Settings};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn uv() -> Option<String> {
-    let found = Command::new("uv")
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("uv unavailable under CI=true (scripts/test.sh installs it from PyPI)");
-        }
-        eprintln!(
-            "\n!!!!!! SKIPPING real-uv test: `uv --version` did not run\n!!!!!! install it \
-             with `python3 -m pip install uv` (scripts/test.sh does)\n"
-        );
-    }
-    found
+    tool::require("uv", "real-uv test", "python3 -m pip install uv")
 }
 
 /// Minimal wheels (a package, METADATA, WHEEL, an empty RECORD), version 99.0 so that any lower

@@ -3,7 +3,7 @@
 
 use crate::app::{io_err, read_script, usage, version_arg, RunError};
 use crate::app::{EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_ERROR, EXIT_INTERRUPTED};
-use crate::check::{self, CheckError, FixMode, Selection, Settings};
+use crate::check::{self, CheckError, FixMode, Settings};
 use crate::cli::{CheckArgs, ColorChoice};
 use crate::config::{CliOverrides, Config, ConfigError, ConfigResolver, ConfigSource};
 use crate::discover::{self, DiscoverOptions};
@@ -11,7 +11,6 @@ use crate::header::PyVersion;
 use crate::nixpkgs::select::Selector;
 use crate::read;
 use crate::report::{self, FileResult, OutputFormat, RenderOptions, Summary};
-use crate::resolve::ResolveSettings;
 use crate::rules;
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Read, Write};
@@ -37,23 +36,7 @@ struct Outcome {
 }
 
 fn settings_for(config: &Config, path: Option<&Path>, packages: &Selector) -> Settings {
-    Settings {
-        db: packages.database(config),
-        python_version: config.python_version.unwrap_or(check::DEFAULT_PYTHON),
-        resolve: ResolveSettings {
-            first_party: config.first_party.clone(),
-            mapping: config.mapping.clone(),
-        },
-        keep: config.keep.clone(),
-        selection: Selection {
-            select: config.select.clone().unwrap_or_default(),
-            ignore: config.ignore.clone(),
-        },
-        file_ignores: path
-            .map(|p| config.ignored_codes_for(p))
-            .unwrap_or_default(),
-        bom: false,
-    }
+    Settings::for_script(config, path, packages.database(config))
 }
 
 fn resolver_for(args: &CheckArgs, cli_version: Option<PyVersion>) -> ConfigResolver {

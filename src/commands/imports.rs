@@ -66,47 +66,8 @@ pub fn run(
                 .map_err(io_err)?;
             for n in &needed {
                 let p = lines.position(text, n.span.start);
-                let mut ctx = Vec::new();
-                if n.context.optional {
-                    ctx.push("optional");
-                }
-                if n.context.type_only {
-                    ctx.push("type-only");
-                }
-                if n.context.dynamic {
-                    ctx.push("dynamic");
-                }
-                let class = match &n.class {
-                    crate::imports::Class::Stdlib => "stdlib".to_owned(),
-                    crate::imports::Class::RemovedStdlib { restored_by, .. } => match restored_by {
-                        Some(a) => format!("removed-stdlib (restored by {a})"),
-                        None => "removed-stdlib".to_owned(),
-                    },
-                    crate::imports::Class::FirstParty { .. } => "first-party".to_owned(),
-                    crate::imports::Class::ThirdParty => match &n.resolution {
-                        crate::db::Resolution::Resolved {
-                            attr,
-                            alternatives,
-                            matched,
-                            ..
-                        } => {
-                            let alt = if alternatives.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" (also: {})", alternatives.join(", "))
-                            };
-                            format!("third-party → {attr} (matched {matched}){alt}")
-                        }
-                        crate::db::Resolution::Unresolved => "third-party, unresolved".to_owned(),
-                    },
-                };
-                // Set for third-party imports only.
-                let class = match n.unfollowed_sys_path {
-                    Some(line) => format!(
-                        "{class} (note: the sys.path change on line {line} could not be followed; the module may come from there)"
-                    ),
-                    None => class,
-                };
+                let ctx = n.context_words();
+                let class = n.classification();
                 let ctx = if ctx.is_empty() {
                     String::new()
                 } else {

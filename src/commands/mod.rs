@@ -7,3 +7,4 @@ pub mod header;
 pub mod imports;
 pub mod man;
 pub mod nixpkgs;
+pub mod server;
