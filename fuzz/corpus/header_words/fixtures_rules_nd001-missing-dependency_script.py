@@ -1,6 +1,0 @@
-#!/usr/bin/env nix-shell
-#!nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ])"
-import requests
-import yaml
-
-print(requests.get, yaml.safe_load)
