@@ -20,5 +20,6 @@ pub mod read;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod shell;
 pub mod span;
 pub mod write;

@@ -1,0 +1,304 @@
+//! Who puts each command on PATH: stdenv (what nix-shell brings without
+//! being asked), the host (what must come from the running system), a
+//! declared package, or nobody — and then which attribute would.
+
+use super::commands::{Extracted, Use};
+use super::parse::Parsed;
+use super::Dialect;
+use crate::db::commands::Commands;
+use crate::header::packages::{self, Package};
+use crate::header::Header;
+use crate::imports::SyntaxError;
+use crate::span::{LineIndex, Span};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Status {
+    /// stdenv brings it (the package named).
+    Stdenv { package: &'static str },
+    /// It must come from the running system: `sudo` (setuid, never from a
+    /// store path), and, unless `--pure`, Nix's own commands (nix-shell runs,
+    /// so they are on PATH).
+    Host,
+    /// The declared package with this index into [`Analysis::packages`].
+    Declared { package: usize },
+    /// The header's Python (`python3`, a withPackages, `python3Packages.x`).
+    Python,
+    /// Nothing declared provides it; the database knows who would.
+    Missing {
+        attr: String,
+        alternatives: Vec<String>,
+        source: String,
+    },
+    /// Nothing declared provides it, and the database knows no package.
+    Unresolved,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommandUse {
+    pub name: String,
+    pub span: Span,
+    pub via: Option<String>,
+    pub status: Status,
+    /// Codes a `# nixdeps: ignore[…]` comment on its line suppresses.
+    pub suppressed: Vec<String>,
+}
+
+impl CommandUse {
+    pub fn is_suppressed(&self, code: &str) -> bool {
+        self.suppressed
+            .iter()
+            .any(|c| c == crate::imports::suppress::ALL_CODES || code.starts_with(c.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Analysis {
+    pub dialect: Dialect,
+    pub uses: Vec<CommandUse>,
+    /// Command names that are expansions: never guessed.
+    pub dynamic: Vec<Span>,
+    pub defined: Vec<String>,
+    pub errors: Vec<SyntaxError>,
+    /// Declared packages that name attributes.
+    pub packages: Vec<Package>,
+    /// Package expressions that do not name an attribute: they may provide
+    /// any command, so no command is reported missing.
+    pub opaque: usize,
+    /// Per package: some use needs it.
+    pub used: Vec<bool>,
+    /// Per package: why it is kept although no command of it runs.
+    pub kept: Vec<Option<String>>,
+}
+
+impl Analysis {
+    /// Some command could not be matched: a declared package may be what
+    /// provides it, so removing one is unsafe.
+    pub fn uncertain(&self) -> bool {
+        !self.dynamic.is_empty()
+            || (self.dialect == Dialect::Zsh && !self.errors.is_empty())
+            || self.uses.iter().any(|u| u.status == Status::Unresolved)
+    }
+}
+
+/// Packages that work without being run (DESIGN §15).
+const WORK_UNRUN: &[(&str, &str)] = &[
+    ("cacert", "its certificates are used without running it"),
+    ("glibcLocales", "its locales are used without running it"),
+    (
+        "glibcLocalesUtf8",
+        "its locales are used without running it",
+    ),
+    ("tzdata", "its time zones are used without running it"),
+    ("nix", "it provides <nixpkgs> and the nix commands"),
+];
+
+/// (package, the commands that run it for the script).
+const RUN_BY: &[(&str, &[&str])] = &[
+    (
+        "git",
+        &[
+            "nix-prefetch-git",
+            "nix-update",
+            "nurl",
+            "update-source-version",
+        ],
+    ),
+    ("gnupg", &["git"]),
+    (
+        "nix-prefetch-git",
+        &["nix-update", "nurl", "update-source-version"],
+    ),
+];
+
+/// Commands that build against libraries declared in `-p` (found through
+/// pkg-config or the compiler's search paths).
+const BUILD_TOOLS: &[&str] = &[
+    "pkg-config",
+    "pkgconf",
+    "cc",
+    "gcc",
+    "g++",
+    "c++",
+    "clang",
+    "clang++",
+    "cmake",
+    "meson",
+    "ninja",
+    "cargo",
+    "rustc",
+    "go",
+    "ld",
+    "ghc",
+    "cabal",
+    "autoreconf",
+    "./configure",
+];
+
+const PYTHONS: &[&str] = &["python", "python3", "pip", "pip3", "pydoc3", "2to3"];
+
+fn is_python_command(name: &str) -> bool {
+    PYTHONS.contains(&name)
+        || name
+            .strip_prefix("python3.")
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn last_component(attr: &str) -> &str {
+    attr.rsplit('.').next().unwrap_or(attr)
+}
+
+/// The attribute nixdeps suggests: the one named like the command, else the
+/// table's first.
+fn preferred(name: &str, attrs: &[&'static str]) -> usize {
+    attrs.iter().position(|a| *a == name).unwrap_or(0)
+}
+
+pub fn analyse(
+    text: &str,
+    header: &Header,
+    dialect: Dialect,
+    parsed: &Parsed,
+    extracted: Extracted,
+    keep: &[String],
+    db: &Commands,
+) -> Analysis {
+    let lines = LineIndex::new(text);
+    let (packages, opaque) = packages::packages(header);
+    let mut uses: Vec<Use> = Vec::new();
+    // The interpreter is itself a command nix-shell must find.
+    if let Some(i) = &header.interpreter {
+        let base = i.program.rsplit('/').next().unwrap_or(&i.program);
+        uses.push(Use {
+            name: base.to_owned(),
+            span: i.span,
+            via: Some("-i".into()),
+        });
+    }
+    uses.extend(extracted.uses);
+    // Suppression comments by line.
+    let mut suppressions: std::collections::HashMap<usize, Vec<String>> = Default::default();
+    for (c, s) in &parsed.comments {
+        if let Some(codes) = crate::imports::suppress::parse_ignore(c) {
+            suppressions
+                .entry(lines.line_of(s.start))
+                .or_default()
+                .extend(codes);
+        }
+    }
+    let python = !header.pythons.is_empty() || !header.declarations.is_empty();
+    let mut used = vec![false; packages.len()];
+    let mut out_uses = Vec::with_capacity(uses.len());
+    for u in uses {
+        let providers = db.providers(&u.name);
+        let by_table: Vec<&'static str> = providers.iter().map(|p| p.attr).collect();
+        let provides = |attr: &str| last_component(attr) == u.name || by_table.contains(&attr);
+        let declared: Vec<usize> = (0..packages.len())
+            .filter(|&k| provides(&packages[k].attr))
+            .collect();
+        let status = if let Some(&k) = declared.first() {
+            for k in declared {
+                used[k] = true;
+            }
+            Status::Declared { package: k }
+        } else if let Some(package) = db.stdenv(&u.name) {
+            Status::Stdenv { package }
+        } else if (python && is_python_command(&u.name))
+            || header.declarations.iter().any(|d| {
+                d.attr == u.name
+                    || by_table.contains(&format!("python3Packages.{}", d.attr).as_str())
+            })
+        {
+            Status::Python
+        } else if u.name == "sudo"
+            || u.name == "doas"
+            || (!header.pure && by_table.contains(&"nix"))
+        {
+            Status::Host
+        } else if by_table.is_empty() {
+            Status::Unresolved
+        } else {
+            let p = preferred(&u.name, &by_table);
+            Status::Missing {
+                attr: by_table[p].to_owned(),
+                alternatives: by_table
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != p)
+                    .map(|(_, a)| a.to_string())
+                    .collect(),
+                source: providers[p].source.to_owned(),
+            }
+        };
+        let suppressed = suppressions
+            .get(&lines.line_of(u.span.start))
+            .cloned()
+            .unwrap_or_default();
+        out_uses.push(CommandUse {
+            name: u.name,
+            span: u.span,
+            via: u.via,
+            status,
+            suppressed,
+        });
+    }
+    // A package with the same attribute as a used one is used too.
+    for k in 0..packages.len() {
+        if !used[k] && (0..packages.len()).any(|j| used[j] && packages[j].attr == packages[k].attr)
+        {
+            used[k] = true;
+        }
+    }
+    let ran = |names: &[&str]| out_uses.iter().any(|u| names.contains(&u.name.as_str()));
+    let builds = ran(BUILD_TOOLS) || packages.iter().any(|p| p.attr == "pkg-config");
+    let kept = packages
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            if used[k] {
+                return None;
+            }
+            if keep.contains(&p.attr) {
+                return Some("the configuration keeps it".to_owned());
+            }
+            if let Some((_, why)) = WORK_UNRUN.iter().find(|(a, _)| *a == p.attr) {
+                return Some((*why).to_owned());
+            }
+            if let Some((_, by)) = RUN_BY.iter().find(|(a, _)| *a == p.attr) {
+                if ran(by) {
+                    return Some("a command of the script runs it".to_owned());
+                }
+            }
+            if builds && !db.knows_attr(&p.attr) {
+                return Some("it may be a library the script builds against".to_owned());
+            }
+            None
+        })
+        .collect();
+    // The first error is enough to say where; zsh syntax bash cannot read
+    // is no error, but leaves the command list incomplete (`uncertain`).
+    let message = match dialect {
+        Dialect::Zsh => "zsh syntax that bash cannot read",
+        _ => "this does not parse as bash",
+    };
+    let errors = parsed
+        .errors
+        .iter()
+        .take(1)
+        .map(|s| SyntaxError {
+            span: *s,
+            message: message.to_owned(),
+        })
+        .collect();
+    Analysis {
+        dialect,
+        uses: out_uses,
+        dynamic: extracted.dynamic,
+        defined: extracted.defined,
+        errors,
+        packages,
+        opaque,
+        used,
+        kept,
+    }
+}
