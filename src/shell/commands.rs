@@ -32,8 +32,14 @@ pub fn extract(parsed: &Parsed, zsh: bool) -> Extracted {
     for c in &parsed.commands {
         if c.words.first().and_then(|w| w.text.as_deref()) == Some("alias") {
             for a in &c.words[1..] {
-                if let Some((name, _)) = a.text.as_deref().and_then(|t| t.split_once('=')) {
+                if let Some((name, value)) = a.text.as_deref().and_then(|t| t.split_once('=')) {
                     out.defined.push(name.to_owned());
+                    // The alias runs the first word of its value.
+                    let word = Word {
+                        text: Some(value.to_owned()),
+                        span: a.span,
+                    };
+                    command_line(std::slice::from_ref(&word), "alias", &mut out);
                 }
             }
         }

@@ -1,0 +1,144 @@
+//! Shell nix-shell scripts (issue 13, DESIGN §15): the commands found in each construct,
+//! and the rules with their fixes as snapshots (idempotence checked).
+
+use nixdeps::check::{check_text, FixMode, Settings};
+use nixdeps::db::commands::Commands;
+use nixdeps::span::LineIndex;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root(sub: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/shell")
+        .join(sub)
+}
+
+/// The words after `# KEY:` in the script's expectation lines.
+fn expected(text: &str, key: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix(&format!("# {key}:")))
+        .flat_map(|l| l.split_whitespace().map(str::to_owned))
+        .collect()
+}
+
+fn analyse(text: &str) -> nixdeps::shell::Analysis {
+    let header = nixdeps::header::parse(text).expect("a nix-shell script");
+    nixdeps::shell::analyse(text, &header, &[], Commands::get()).expect("a shell script")
+}
+
+#[test]
+fn each_construct_finds_its_commands_and_only_those() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root("constructs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "construct fixtures missing");
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let a = analyse(&text);
+        let used: BTreeSet<String> = a
+            .uses
+            .iter()
+            .filter(|u| u.via.as_deref() != Some("-i"))
+            .map(|u| u.name.clone())
+            .collect();
+        let found = expected(&text, "found");
+        let not = expected(&text, "not-commands");
+        assert_eq!(
+            used,
+            found,
+            "{}: commands found (left) differ from the expected ones",
+            f.display()
+        );
+        let wrong: Vec<&String> = not.intersection(&used).collect();
+        assert!(
+            wrong.is_empty(),
+            "{}: {wrong:?} are not commands",
+            f.display()
+        );
+        let dynamic: usize = expected(&text, "dynamic")
+            .iter()
+            .next()
+            .map_or(0, |n| n.parse().unwrap());
+        assert_eq!(a.dynamic.len(), dynamic, "{}: dynamic names", f.display());
+        assert!(a.errors.is_empty(), "{}: parses as bash", f.display());
+    }
+}
+
+/// The diagnostics and the `--fix` diff of one script, fix idempotence asserted.
+pub fn describe(script: &Path) -> String {
+    let text = std::fs::read_to_string(script).unwrap();
+    let settings = Settings::default();
+    let Some(report) = check_text(&text, Some(script), &settings, FixMode::Off).unwrap() else {
+        return "not a nix-shell script\n".into();
+    };
+    let idx = LineIndex::new(&text);
+    let mut out = String::from("# diagnostics\n");
+    for d in &report.diagnostics {
+        let p = idx.position(&text, d.span.start);
+        let fix = match &d.fix {
+            Some(f) => format!(" [fix ({:?}): {}]", f.applicability, f.message),
+            None => String::new(),
+        };
+        out.push_str(&format!(
+            "{}:{} {} {} {}{fix}\n",
+            p.row,
+            p.column,
+            d.code,
+            d.severity.as_str(),
+            d.message
+        ));
+    }
+    out.push_str("# fix\n");
+    match check_text(&text, Some(script), &settings, FixMode::Apply) {
+        Ok(Some(fixed)) if fixed.text != text => {
+            let diff = similar::TextDiff::from_lines(text.as_str(), fixed.text.as_str());
+            out.push_str(&diff.unified_diff().context_radius(1).to_string());
+            let again = check_text(&fixed.text, Some(script), &settings, FixMode::Apply)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                again.text,
+                fixed.text,
+                "{}: a second --fix changed it",
+                script.display()
+            );
+            assert_eq!(
+                again.fixed,
+                0,
+                "{}: a second --fix fixed more",
+                script.display()
+            );
+            // Only header lines change (DESIGN §7.1).
+            let header = nixdeps::header::parse(&text).unwrap();
+            let header_lines: BTreeSet<usize> = header.lines.iter().map(|l| l.line).collect();
+            for (i, (a, b)) in text.lines().zip(fixed.text.lines()).enumerate() {
+                assert!(
+                    a == b || header_lines.contains(&i),
+                    "{}: line {} changed",
+                    script.display(),
+                    i + 1
+                );
+            }
+        }
+        Ok(_) => out.push_str("(no change)\n"),
+        Err(e) => out.push_str(&format!("error: {e}\n")),
+    }
+    out
+}
+
+#[test]
+fn rule_fixtures() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("script.sh").exists())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 15, "rule fixtures missing");
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(name, describe(&case.join("script.sh")));
+    }
+}
