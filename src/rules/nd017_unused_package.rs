@@ -17,10 +17,11 @@ named like its attribute (`jq`, `nodePackages.prettier` → `prettier`).
 
 Kept although no command of them runs: packages that work without being run
 (`cacert`, `glibcLocales`, `tzdata`, `nix`, which brings `<nixpkgs>`), `git`
-when `nix-prefetch-git` or `update-source-version` runs, packages the command
-table knows no command of while the script builds something (`pkg-config`,
-`cc`, `cmake`, `cargo` …: they may be libraries), the configuration's `keep`
-list, and package expressions that are not attribute names.
+when `nix-prefetch-git` or `update-source-version` runs, every package while
+the script builds something (it runs or declares `pkg-config`, or runs `cc`,
+`cmake`, `cargo` …: the package may be a library it finds), the
+configuration's `keep` list, and package expressions that are not attribute
+names.
 
 ## Why it matters
 Every declared package is fetched or built before the script starts: a stale

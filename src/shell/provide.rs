@@ -269,7 +269,10 @@ pub fn analyse(
                     return Some("a command of the script runs it".to_owned());
                 }
             }
-            if builds && !db.knows_attr(&p.attr) {
+            // Libraries have no command to run; some (openssl, libxml2)
+            // have one beside the library, so under a build every package
+            // may be what pkg-config or the compiler finds.
+            if builds {
                 return Some("it may be a library the script builds against".to_owned());
             }
             None

@@ -117,12 +117,27 @@ impl RunOutput {
         self.code == Some(0)
     }
 
-    /// The commands the shell reported as `NAME: command not found`.
+    /// The commands the run could not find: bash's `NAME: command not found`, dash's
+    /// `sh: 3: NAME: not found`, and the wrappers' `xargs: NAME: No such file or directory`,
+    /// `timeout: failed to run command 'NAME': …`, `find: 'NAME': …`.
     pub fn not_found(&self) -> BTreeSet<String> {
+        let quotes: &[char] = &['\'', '"', '‘', '’', '`'];
         self.stderr
             .lines()
-            .filter_map(|l| l.strip_suffix(": command not found"))
+            .filter_map(|l| {
+                [
+                    ": command not found",
+                    ": not found",
+                    ": No such file or directory",
+                ]
+                .iter()
+                .find_map(|end| l.strip_suffix(end))
+            })
             .filter_map(|l| l.rsplit(": ").next())
+            .map(|n| {
+                n.trim_start_matches("failed to run command ")
+                    .trim_matches(quotes)
+            })
             .map(str::to_owned)
             .collect()
     }
@@ -331,7 +346,7 @@ impl Nix {
             if let Err(e) = linked {
                 return RunOutput::error(format!("cannot prepare {}: {e}", bin.display()));
             }
-            cmd.env("PATH", &bin);
+            cmd.env("PATH", &bin).current_dir(tmp.path());
         }
         let out = cmd
             .env("NIX_BUILD_SHELL", self.stub.join("bash-only/bash"))
