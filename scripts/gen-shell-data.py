@@ -108,10 +108,38 @@ def check_pair(row: dict[str, str]) -> None:
 # --- Debian Contents extraction -------------------------------------------
 
 
+def pep503(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def python_packages() -> dict[str, str]:
+    """Debian package -> python3Packages attribute, for Debian packages that
+    ship exactly one Python distribution nixpkgs has (the project's Debian
+    extract data/extra/debian-modules.tsv and data/attrs.txt): their
+    /usr/bin entries are that distribution's console scripts."""
+    attrs = set()
+    with open(os.path.join(ROOT, "data", "attrs.txt"), encoding="utf-8") as f:
+        attrs = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+    dists: dict[str, set[str]] = {}
+    with open(os.path.join(ROOT, "data", "extra", "debian-modules.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("module\t"):
+                continue
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) >= 3 and cells[1] and pep503(cells[1]) in attrs:
+                dists.setdefault(cells[2], set()).add(pep503(cells[1]))
+    return {deb: f"python3Packages.{next(iter(d))}" for deb, d in dists.items() if len(d) == 1}
+
+
+# Debian's renamed copies of Python console scripts (cherryd3, python3-coverage,
+# plac_runner.py): not names the nixpkgs package installs.
+DEBIAN_PYTHON_RENAME = re.compile(r"python|3$|\.py$")
+
+
 def wanted_debian_packages() -> set[str]:
     names = {r["debian"] for r in read_table("debian-map.tsv", MAP_COLUMNS)}
     names |= {r["debian"] for r in read_table("stdenv.tsv", STDENV_COLUMNS) if r["debian"]}
-    return names
+    return names | set(python_packages())
 
 
 def extract_debian(contents_dir: str) -> None:
@@ -139,7 +167,7 @@ def extract_debian(contents_dir: str) -> None:
                     if pkg in wanted:
                         rows.add((command, pkg, file_path))
                         found.add(pkg)
-    missing = sorted(wanted - found)
+    missing = sorted((wanted - set(python_packages())) - found)
     if missing:
         die(f"Debian packages with no binaries in the Contents index: {', '.join(missing)}")
     out = os.path.join(EXTRA, "debian-bin.tsv")
@@ -239,6 +267,17 @@ def main() -> None:
     names = [r["debian"] for r in mapping]
     if len(set(names)) != len(names):
         die("debian-map.tsv names a Debian package twice")
+    python = python_packages()
+    for deb in sorted(set(python) - set(names)):
+        if deb in debian_bins:
+            mapping.append(
+                {"debian": deb, "attribute": python[deb], "exclude": "", "only": "", "_where": "python"}
+            )
+
+    def agrees(attr: str, known: set[str]) -> bool:
+        # python3Packages.black confirms a hand row for the top-level black.
+        return attr in known or attr.removeprefix("python3Packages.") in known
+
     for row in mapping:
         check_pair({"command": "x", "attribute": row["attribute"], "_where": row["_where"]})
         shipped = debian_bins.get(row["debian"])
@@ -251,8 +290,10 @@ def main() -> None:
         for command in sorted(shipped):
             if command in excluded or (only and command not in only) or command in stdenv_commands:
                 continue
+            if row["_where"] == "python" and DEBIAN_PYTHON_RENAME.search(command):
+                continue
             if command in hand:
-                if row["attribute"] in hand[command]:
+                if agrees(row["attribute"], hand[command]):
                     confirmed += 1
                 else:
                     conflicts.append(
@@ -260,9 +301,11 @@ def main() -> None:
                         f"hand rows say {', '.join(sorted(hand[command]))}"
                     )
                 continue
-            debian_new.setdefault(command, set()).add(row["attribute"])
+            debian_new.setdefault(command, []).append(row["attribute"])
     for command, attrs in debian_new.items():
-        pairs[command] = [(a, "debian") for a in sorted(attrs)]
+        # Mapped packages first, then Python console scripts; each group by name.
+        ordered = sorted(set(attrs), key=lambda a: (a.startswith("python3Packages."), a))
+        pairs[command] = [(a, "debian") for a in ordered]
 
     rows = [(c, a, s) for c in sorted(pairs) for a, s in pairs[c]]
     counts = {s: sum(1 for _, _, x in rows if x == s) for s in RANK}
