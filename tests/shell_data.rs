@@ -168,7 +168,8 @@ fn fixes_add_the_attribute_nix_shell_scripts_use() {
         ("node", "nodejs"),
         ("ffprobe", "ffmpeg"),
         // Console scripts of Python distributions.
-        ("black", "python3Packages.black"),
+        ("black", "black"),
+        ("httpx", "python3Packages.httpx"),
     ] {
         assert_eq!(
             first(command),
