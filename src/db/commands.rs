@@ -24,6 +24,9 @@ pub struct Commands {
     /// Rows after the comment lines.
     commands: &'static str,
     stdenv: &'static str,
+    /// Every attribute of `commands`: the reverse look-up "does the table
+    /// know a command of this package", built on first use.
+    attrs: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
 }
 
 /// The text after the leading `#` lines.
@@ -62,6 +65,7 @@ impl Commands {
         TABLES.get_or_init(|| Commands {
             commands: body(COMMANDS),
             stdenv: body(STDENV),
+            attrs: std::sync::OnceLock::new(),
         })
     }
 
@@ -82,6 +86,18 @@ impl Commands {
     /// The stdenv package that brings `command`, if stdenv does.
     pub fn stdenv(&self, command: &str) -> Option<&'static str> {
         super::find_line(self.stdenv, command).and_then(|l| l.split('\t').nth(1))
+    }
+
+    /// True when the table names some command of `attr`.
+    pub fn knows_attr(&self, attr: &str) -> bool {
+        self.attrs
+            .get_or_init(|| {
+                self.commands
+                    .lines()
+                    .filter_map(|l| l.split('\t').nth(1))
+                    .collect()
+            })
+            .contains(attr)
     }
 
     /// The first command whose rows are out of order, if any (for tests).
@@ -116,6 +132,8 @@ mod tests {
         assert!(c.providers("no-such-command-xyz").is_empty());
         assert_eq!(c.stdenv("sed"), Some("gnused"));
         assert_eq!(c.stdenv("jq"), None);
+        assert!(c.knows_attr("jq"));
+        assert!(!c.knows_attr("no-such-attr-xyz"));
     }
 
     #[test]

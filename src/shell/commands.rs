@@ -24,7 +24,34 @@ pub struct Extracted {
     pub dynamic: Vec<Span>,
     /// Functions and aliases the script defines.
     pub defined: Vec<String>,
+    /// The first word of every literal argument (`which sbctl`, `tmux
+    /// send-keys "steam-run …"`): commands the script may run indirectly.
+    /// They count as uses of a package, never as missing.
+    pub mentioned: Vec<String>,
+    /// Where the script first starts code nixdeps does not read: a program
+    /// by path, a sourced file, `eval`, an interpreter (`python3 x.py`,
+    /// `… | bash`). That code may run any declared package.
+    pub other_code: Option<Span>,
 }
+
+/// Programs that run code nixdeps does not read (from a file, an argument or stdin).
+const INTERPRETERS: &[&str] = &[
+    "bash",
+    "sh",
+    "zsh",
+    "dash",
+    "python",
+    "python3",
+    "node",
+    "perl",
+    "ruby",
+    "php",
+    "lua",
+    "Rscript",
+    "julia",
+    "nix-shell",
+    "make",
+];
 
 pub fn extract(parsed: &Parsed, zsh: bool) -> Extracted {
     let mut out = Extracted::default();
@@ -48,6 +75,13 @@ pub fn extract(parsed: &Parsed, zsh: bool) -> Extracted {
     out.defined.dedup();
     for c in &parsed.commands {
         command(&c.words, None, zsh, &mut out);
+        for w in c.words.iter().skip(1) {
+            if let Some(first) = w.text.as_deref().and_then(|t| t.split_whitespace().next()) {
+                if !first.starts_with('-') && !out.mentioned.iter().any(|m| m == first) {
+                    out.mentioned.push(first.to_owned());
+                }
+            }
+        }
     }
     out.uses
         .retain(|u| out.defined.binary_search(&u.name).is_err());
@@ -69,7 +103,12 @@ fn command(words: &[Word], via: Option<&str>, zsh: bool, out: &mut Extracted) {
         };
         // `./build.sh`, `/usr/bin/env`: a path, not looked up on PATH.
         if name.is_empty() || name.contains('/') {
+            out.other_code.get_or_insert(first.span);
             return;
+        }
+        let python = name.starts_with("python3.") || name.starts_with("pypy");
+        if python || INTERPRETERS.contains(&name) || matches!(name, "source" | "." | "eval") {
+            out.other_code.get_or_insert(first.span);
         }
         if !builtins::is_builtin(name, zsh) {
             out.uses.push(Use {

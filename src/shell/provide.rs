@@ -16,9 +16,9 @@ use crate::span::{LineIndex, Span};
 pub enum Status {
     /// stdenv brings it (the package named).
     Stdenv { package: &'static str },
-    /// It must come from the running system: `sudo` (setuid, never from a
-    /// store path), and, unless `--pure`, Nix's own commands (nix-shell runs,
-    /// so they are on PATH).
+    /// It must come from the running system: setuid wrappers (`sudo`,
+    /// never from a store path), and, unless `--pure`, Nix's own commands (nix-shell runs, and appends the
+    /// caller's PATH).
     Host,
     /// The declared package with this index into [`Analysis::packages`].
     Declared { package: usize },
@@ -90,11 +90,11 @@ const WORK_UNRUN: &[(&str, &str)] = &[
         "its locales are used without running it",
     ),
     ("tzdata", "its time zones are used without running it"),
-    ("nix", "it provides <nixpkgs> and the nix commands"),
 ];
 
 /// (package, the commands that run it for the script).
 const RUN_BY: &[(&str, &[&str])] = &[
+    // Nix fetches git sources and flakes with git; so do cargo, npm and go.
     (
         "git",
         &[
@@ -102,12 +102,26 @@ const RUN_BY: &[(&str, &[&str])] = &[
             "nix-update",
             "nurl",
             "update-source-version",
+            "nix",
+            "nix-build",
+            "nix-shell",
+            "nix-instantiate",
+            "cargo",
+            "npm",
+            "go",
         ],
     ),
     ("gnupg", &["git"]),
     (
         "nix-prefetch-git",
         &["nix-update", "nurl", "update-source-version"],
+    ),
+    // ssh is the transport of these.
+    (
+        "openssh",
+        &[
+            "sshfs", "rsync", "git", "borg", "restic", "ansible", "mosh", "autossh", "sshuttle",
+        ],
     ),
 ];
 
@@ -135,6 +149,31 @@ const BUILD_TOOLS: &[&str] = &[
     "./configure",
 ];
 
+/// Setuid wrappers: no `-p` package can provide a working one.
+const SETUID: &[&str] = &["sudo", "doas", "su", "fusermount", "fusermount3", "pkexec"];
+
+/// Libraries whose package also has a command, so the table knows them.
+const LIBRARIES_WITH_TOOLS: &[&str] = &[
+    "openssl",
+    "zlib",
+    "libxml2",
+    "sqlite",
+    "ncurses",
+    "curl",
+    "gtk3",
+    "gtk4",
+    "glib",
+    "SDL2",
+    "freetype",
+    "fontconfig",
+    "libpng",
+    "protobuf",
+    "icu",
+    "boost",
+    "systemd",
+    "udev",
+];
+
 const PYTHONS: &[&str] = &["python", "python3", "pip", "pip3", "pydoc3", "2to3"];
 
 fn is_python_command(name: &str) -> bool {
@@ -146,12 +185,6 @@ fn is_python_command(name: &str) -> bool {
 
 fn last_component(attr: &str) -> &str {
     attr.rsplit('.').next().unwrap_or(attr)
-}
-
-/// The attribute nixdeps suggests: the one named like the command, else the
-/// table's first.
-fn preferred(name: &str, attrs: &[&'static str]) -> usize {
-    attrs.iter().position(|a| *a == name).unwrap_or(0)
 }
 
 pub fn analyse(
@@ -192,7 +225,11 @@ pub fn analyse(
     for u in uses {
         let providers = db.providers(&u.name);
         let by_table: Vec<&'static str> = providers.iter().map(|p| p.attr).collect();
-        let provides = |attr: &str| last_component(attr) == u.name || by_table.contains(&attr);
+        let stdenv = db.stdenv(&u.name);
+        // A declared stdenv package (`-p gnused`) provides its commands too.
+        let provides = |attr: &str| {
+            last_component(attr) == u.name || by_table.contains(&attr) || stdenv == Some(attr)
+        };
         let declared: Vec<usize> = (0..packages.len())
             .filter(|&k| provides(&packages[k].attr))
             .collect();
@@ -201,7 +238,7 @@ pub fn analyse(
                 used[k] = true;
             }
             Status::Declared { package: k }
-        } else if let Some(package) = db.stdenv(&u.name) {
+        } else if let Some(package) = stdenv {
             Status::Stdenv { package }
         } else if (python && is_python_command(&u.name))
             || header.declarations.iter().any(|d| {
@@ -210,15 +247,13 @@ pub fn analyse(
             })
         {
             Status::Python
-        } else if u.name == "sudo"
-            || u.name == "doas"
-            || (!header.pure && by_table.contains(&"nix"))
-        {
+        } else if SETUID.contains(&u.name.as_str()) || (!header.pure && by_table.contains(&"nix")) {
             Status::Host
         } else if by_table.is_empty() {
             Status::Unresolved
         } else {
-            let p = preferred(&u.name, &by_table);
+            // The table's first row is the attribute a fix adds.
+            let p = 0;
             Status::Missing {
                 attr: by_table[p].to_owned(),
                 alternatives: by_table
@@ -249,6 +284,22 @@ pub fn analyse(
             used[k] = true;
         }
     }
+    // Names the script mentions as arguments may be commands it runs indirectly.
+    for name in &extracted.mentioned {
+        let table: Vec<&str> = db.providers(name).iter().map(|p| p.attr).collect();
+        for (k, p) in packages.iter().enumerate() {
+            if !used[k] && (last_component(&p.attr) == name || table.contains(&p.attr.as_str())) {
+                used[k] = true;
+            }
+        }
+    }
+    let nixpkgs = text.contains("<nixpkgs>");
+    let other_code = extracted.other_code.map(|s| {
+        format!(
+            "the script starts code nixdeps does not read (line {}) that may run it",
+            lines.line_of(s.start) + 1
+        )
+    });
     let ran = |names: &[&str]| out_uses.iter().any(|u| names.contains(&u.name.as_str()));
     let builds = ran(BUILD_TOOLS) || packages.iter().any(|p| p.attr == "pkg-config");
     let kept = packages
@@ -264,15 +315,23 @@ pub fn analyse(
             if let Some((_, why)) = WORK_UNRUN.iter().find(|(a, _)| *a == p.attr) {
                 return Some((*why).to_owned());
             }
+            if p.attr == "nix" && nixpkgs {
+                return Some("it provides <nixpkgs>".to_owned());
+            }
+            if let Some(why) = &other_code {
+                return Some(why.clone());
+            }
             if let Some((_, by)) = RUN_BY.iter().find(|(a, _)| *a == p.attr) {
                 if ran(by) {
                     return Some("a command of the script runs it".to_owned());
                 }
             }
             // Libraries have no command to run; some (openssl, libxml2)
-            // have one beside the library, so under a build every package
-            // may be what pkg-config or the compiler finds.
-            if builds {
+            // have one beside the library.
+            let library = p.attr.starts_with("lib")
+                || LIBRARIES_WITH_TOOLS.contains(&p.attr.as_str())
+                || !db.knows_attr(&p.attr);
+            if builds && library {
                 return Some("it may be a library the script builds against".to_owned());
             }
             None

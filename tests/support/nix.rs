@@ -124,6 +124,7 @@ impl RunOutput {
         let quotes: &[char] = &['\'', '"', '‘', '’', '`'];
         self.stderr
             .lines()
+            .filter(|l| !l.starts_with("error:"))
             .filter_map(|l| {
                 [
                     ": command not found",
@@ -324,10 +325,11 @@ impl Nix {
         self.run_script_in(script, args, false)
     }
 
-    /// Like [`Nix::run_script`], for shell scripts: the host's PATH is hidden, so a command
+    /// Like [`Nix::run_script`], for shell scripts: the host's PATH is replaced, so a command
     /// is found only when the stub's stdenv or a declared package provides it (nix-shell
-    /// appends the caller's PATH in impure mode). Only `rm`, which nix-shell's own rc file
-    /// runs before stdenv is set up, stays reachable.
+    /// appends the caller's PATH in impure mode), or when a machine running nix-shell has it:
+    /// Nix's own commands, `sudo` (a stand-in that runs its arguments with the caller's PATH,
+    /// as NixOS's does), and `rm`, which nix-shell's rc file runs before stdenv is set up.
     pub fn run_shell_script(&self, script: &Path) -> RunOutput {
         self.run_script_in(script, &[], true)
     }
@@ -341,9 +343,7 @@ impl Nix {
         let mut cmd = self.command("nix-shell", tmp.path());
         if hide_path {
             let bin = tmp.path().join("host-bin");
-            let linked = std::fs::create_dir_all(&bin)
-                .and_then(|()| std::os::unix::fs::symlink("/bin/rm", bin.join("rm")));
-            if let Err(e) = linked {
+            if let Err(e) = host_bin(&bin) {
                 return RunOutput::error(format!("cannot prepare {}: {e}", bin.display()));
             }
             cmd.env("PATH", &bin).current_dir(tmp.path());
@@ -440,6 +440,31 @@ impl RunOutput {
             commands: Vec::new(),
         }
     }
+}
+
+/// The PATH directory of a machine that runs nix-shell (see [`Nix::run_shell_script`]).
+fn host_bin(bin: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    std::fs::create_dir_all(bin)?;
+    symlink("/bin/rm", bin.join("rm"))?;
+    for name in [
+        "nix",
+        "nix-build",
+        "nix-instantiate",
+        "nix-store",
+        "nix-env",
+        "nix-hash",
+        "nix-prefetch-url",
+        "nix-shell",
+    ] {
+        let real = which(name);
+        if real.is_absolute() {
+            symlink(real, bin.join(name))?;
+        }
+    }
+    let sudo = bin.join("sudo");
+    std::fs::write(&sudo, "#!/bin/sh\nexec \"$@\"\n")?;
+    std::fs::set_permissions(&sudo, std::fs::Permissions::from_mode(0o755))
 }
 
 /// `program` found on this process's PATH (as given when it is not there).
