@@ -142,3 +142,80 @@ fn rule_fixtures() {
         insta::assert_snapshot!(name, describe(&case.join("script.sh")));
     }
 }
+
+fn run(args: &[&str], dir: &Path) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("nixdeps")
+        .unwrap()
+        .current_dir(dir)
+        .env("NIX_PATH", "")
+        .env("HOME", dir)
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn imports_lists_the_commands_of_a_shell_script() {
+    let script = root("rules").join("nd016-issue-example/script.sh");
+    let (code, out) = run(&["imports", script.to_str().unwrap()], Path::new("."));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("nix-prefetch-git  missing → nix-prefetch-git"),
+        "{out}"
+    );
+    assert!(
+        out.contains("update-source-version  declared common-updater-scripts"),
+        "{out}"
+    );
+    assert!(out.contains("package jq  used"), "{out}");
+}
+
+#[test]
+fn cli_check_fix_json_and_keep_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "#!/usr/bin/env nix-shell\n#!nix-shell -i bash -p curl wget\ncurl -s x | jq .\n";
+    std::fs::write(d.join("s.sh"), text).unwrap();
+    let (code, out) = run(&["check", "--output-format", "json", "s.sh"], d);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["attribute"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(codes, [("ND017", "wget"), ("ND016", "jq")]);
+    // The configuration keeps wget; --fix then adds jq, header only, and a rerun is clean.
+    std::fs::write(d.join("nixdeps.toml"), "keep = [\"wget\"]\n").unwrap();
+    let (code, _) = run(&["check", "--fix", "s.sh"], d);
+    assert_eq!(code, 0);
+    let fixed = std::fs::read_to_string(d.join("s.sh")).unwrap();
+    assert_eq!(fixed, text.replace("-p curl wget", "-p curl jq wget"));
+    let (code, out) = run(&["check", "s.sh"], d);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn every_output_format_renders_shell_findings() {
+    let script = root("rules").join("nd016-issue-example/script.sh");
+    for format in ["human", "concise", "json", "sarif", "github", "gitlab"] {
+        let (code, out) = run(
+            &["check", "--output-format", format, script.to_str().unwrap()],
+            Path::new("."),
+        );
+        assert_eq!(code, 1, "{format}: {out}");
+        assert!(out.contains("ND016"), "{format}: {out}");
+        assert!(out.contains("nix-prefetch-git"), "{format}: {out}");
+    }
+}
