@@ -1,9 +1,10 @@
 //! Shell nix-shell scripts (issue 13, DESIGN §15): the commands found in each construct,
 //! and the rules with their fixes as snapshots (idempotence checked).
 
-use nixdeps::check::{check_text, FixMode, Settings};
+#[path = "support/snapshot.rs"]
+mod snapshot;
+
 use nixdeps::db::commands::Commands;
-use nixdeps::span::LineIndex;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -66,68 +67,6 @@ fn each_construct_finds_its_commands_and_only_those() {
     }
 }
 
-/// The diagnostics and the `--fix` diff of one script, fix idempotence asserted.
-pub fn describe(script: &Path) -> String {
-    let text = std::fs::read_to_string(script).unwrap();
-    let settings = Settings::default();
-    let Some(report) = check_text(&text, Some(script), &settings, FixMode::Off).unwrap() else {
-        return "not a nix-shell script\n".into();
-    };
-    let idx = LineIndex::new(&text);
-    let mut out = String::from("# diagnostics\n");
-    for d in &report.diagnostics {
-        let p = idx.position(&text, d.span.start);
-        let fix = match &d.fix {
-            Some(f) => format!(" [fix ({:?}): {}]", f.applicability, f.message),
-            None => String::new(),
-        };
-        out.push_str(&format!(
-            "{}:{} {} {} {}{fix}\n",
-            p.row,
-            p.column,
-            d.code,
-            d.severity.as_str(),
-            d.message
-        ));
-    }
-    out.push_str("# fix\n");
-    match check_text(&text, Some(script), &settings, FixMode::Apply) {
-        Ok(Some(fixed)) if fixed.text != text => {
-            let diff = similar::TextDiff::from_lines(text.as_str(), fixed.text.as_str());
-            out.push_str(&diff.unified_diff().context_radius(1).to_string());
-            let again = check_text(&fixed.text, Some(script), &settings, FixMode::Apply)
-                .unwrap()
-                .unwrap();
-            assert_eq!(
-                again.text,
-                fixed.text,
-                "{}: a second --fix changed it",
-                script.display()
-            );
-            assert_eq!(
-                again.fixed,
-                0,
-                "{}: a second --fix fixed more",
-                script.display()
-            );
-            // Only header lines change (DESIGN §7.1).
-            let header = nixdeps::header::parse(&text).unwrap();
-            let header_lines: BTreeSet<usize> = header.lines.iter().map(|l| l.line).collect();
-            for (i, (a, b)) in text.lines().zip(fixed.text.lines()).enumerate() {
-                assert!(
-                    a == b || header_lines.contains(&i),
-                    "{}: line {} changed",
-                    script.display(),
-                    i + 1
-                );
-            }
-        }
-        Ok(_) => out.push_str("(no change)\n"),
-        Err(e) => out.push_str(&format!("error: {e}\n")),
-    }
-    out
-}
-
 #[test]
 fn rule_fixtures() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(root("rules"))
@@ -139,7 +78,7 @@ fn rule_fixtures() {
     assert!(cases.len() >= 15, "rule fixtures missing");
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
-        insta::assert_snapshot!(name, describe(&case.join("script.sh")));
+        insta::assert_snapshot!(name, snapshot::describe(&case.join("script.sh"), true));
     }
 }
 

@@ -58,12 +58,7 @@ pub fn run(
                 "packages": select::describe(db),
                 "imports": rows,
             });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&v).map_err(|e| usage(e.to_string()))?
-            )
-            .map_err(io_err)?;
+            print_json(&mut out, &v)?;
         }
         ListFormat::Human => {
             writeln!(out, "Python {version} (packages: {})", select::describe(db))
@@ -172,12 +167,7 @@ fn shell_commands(
                 })).collect::<Vec<_>>(),
                 "opaque_packages": a.opaque,
             });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&v).map_err(|e| usage(e.to_string()))?
-            )
-            .map_err(io_err)?;
+            print_json(&mut out, &v)?;
         }
         ListFormat::Human => {
             let name = serde_json::to_value(a.dialect)
@@ -223,4 +213,9 @@ fn shell_commands(
         }
     }
     Ok(EXIT_CLEAN)
+}
+
+fn print_json(out: &mut impl Write, v: &serde_json::Value) -> Result<(), RunError> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| usage(e.to_string()))?;
+    writeln!(out, "{text}").map_err(io_err)
 }
