@@ -140,7 +140,15 @@ fn analyse(
     let shell = if uv {
         None
     } else {
-        shell::analyse(text, &header, &settings.keep, Commands::get())
+        shell::analyse(
+            text,
+            &header,
+            &shell::Knowledge {
+                keep: &settings.keep,
+                commands: Commands::get(),
+                nixpkgs: db.nixpkgs_root(),
+            },
+        )
     };
     if let Some(s) = &shell {
         if s.dialect != shell::Dialect::Zsh {

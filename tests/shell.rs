@@ -24,7 +24,16 @@ fn expected(text: &str, key: &str) -> BTreeSet<String> {
 
 fn analyse(text: &str) -> nixdeps::shell::Analysis {
     let header = nixdeps::header::parse(text).expect("a nix-shell script");
-    nixdeps::shell::analyse(text, &header, &[], Commands::get()).expect("a shell script")
+    nixdeps::shell::analyse(
+        text,
+        &header,
+        &nixdeps::shell::Knowledge {
+            keep: &[],
+            commands: Commands::get(),
+            nixpkgs: None,
+        },
+    )
+    .expect("a shell script")
 }
 
 #[test]
@@ -157,4 +166,54 @@ fn every_output_format_renders_shell_findings() {
         assert!(out.contains("ND016"), "{format}: {out}");
         assert!(out.contains("nix-prefetch-git"), "{format}: {out}");
     }
+}
+
+#[test]
+fn the_users_nixpkgs_by_name_packages_resolve_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tree = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/nixpkgs-tree");
+    let tree = tree.to_str().unwrap();
+    let s = "#!/usr/bin/env nix-shell\n#!nix-shell -i bash -p hello-tool\nhello-cmd --greet\nfrobnicate x\n";
+    std::fs::write(d.join("s.sh"), s).unwrap();
+    // The embedded table knows neither command: no verdict, hello-tool looks unused.
+    let (_, out) = run(
+        &[
+            "check",
+            "--no-nixpkgs-index",
+            "--output-format",
+            "concise",
+            "s.sh",
+        ],
+        d,
+    );
+    assert!(
+        out.contains("ND018") && out.contains("`frobnicate`"),
+        "{out}"
+    );
+    assert!(out.contains("ND017") && out.contains("hello-tool"), "{out}");
+    // The tree's pkgs/by-name: hello-tool's meta.mainProgram is hello-cmd, and frobnicate is
+    // a package there.
+    let (_, out) = run(
+        &[
+            "check",
+            "--nixpkgs",
+            tree,
+            "--output-format",
+            "concise",
+            "s.sh",
+        ],
+        d,
+    );
+    assert!(!out.contains("ND017"), "{out}");
+    assert!(!out.contains("`hello-cmd`"), "{out}");
+    assert!(
+        out.contains("ND016") && out.contains("add frobnicate"),
+        "{out}"
+    );
+    let (_, out) = run(&["check", "--nixpkgs", tree, "--diff", "s.sh"], d);
+    assert!(
+        out.contains("+#!nix-shell -i bash -p frobnicate hello-tool"),
+        "{out}"
+    );
 }

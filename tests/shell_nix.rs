@@ -28,7 +28,16 @@ fn cases() -> Vec<PathBuf> {
 /// Commands of declared packages the script runs (what a fixed run must reach).
 fn declared_commands(text: &str) -> BTreeSet<String> {
     let header = nixdeps::header::parse(text).unwrap();
-    let a = nixdeps::shell::analyse(text, &header, &[], Commands::get()).unwrap();
+    let a = nixdeps::shell::analyse(
+        text,
+        &header,
+        &nixdeps::shell::Knowledge {
+            keep: &[],
+            commands: Commands::get(),
+            nixpkgs: None,
+        },
+    )
+    .unwrap();
     a.uses
         .iter()
         .filter(|u| matches!(u.status, Status::Declared { .. }) && u.via.as_deref() != Some("-i"))

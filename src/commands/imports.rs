@@ -26,7 +26,7 @@ pub fn run(
     let header = crate::header::parse(text);
     if let Some(h) = &header {
         if crate::shell::dialect(h).is_some() {
-            return shell_commands(text, h, format, &config.keep);
+            return shell_commands(text, h, format, &config.keep, db.nixpkgs_root());
         }
     }
     let version = header
@@ -122,10 +122,19 @@ fn shell_commands(
     header: &crate::header::Header,
     format: ListFormat,
     keep: &[String],
+    nixpkgs: Option<&Path>,
 ) -> Result<u8, RunError> {
     use crate::shell::Status;
     let db = crate::db::commands::Commands::get();
-    let Some(a) = crate::shell::analyse(text, header, keep, db) else {
+    let Some(a) = crate::shell::analyse(
+        text,
+        header,
+        &crate::shell::Knowledge {
+            keep,
+            commands: db,
+            nixpkgs,
+        },
+    ) else {
         return Err(usage("the bash grammar failed to load".to_owned()));
     };
     let lines = crate::span::LineIndex::new(text);

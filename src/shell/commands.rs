@@ -250,9 +250,10 @@ mod tests {
 
     #[test]
     fn builtins_functions_aliases_and_paths_are_not_commands() {
+        // The alias's value runs `ls`; `ll` itself is no command.
         assert_eq!(
             uses("f() { :; }\nalias ll='ls -l'\nf; ll; echo; ./x.sh; /bin/ls; local a\n"),
-            Vec::<String>::new()
+            ["ls"]
         );
         let parsed = super::super::parse::parse("$cmd a; \"${t}\" b\n").unwrap();
         assert_eq!(extract(&parsed, false).dynamic.len(), 2);

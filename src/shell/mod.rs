@@ -3,7 +3,8 @@
 //!
 //! Stage contract (other stages rely on these names; extend, don't rename):
 //! - [`dialect`] says whether a header's interpreter is a shell nixdeps reads;
-//! - [`analyse`] turns the text and its header into an [`Analysis`]: every
+//! - [`analyse`] turns the text and its header (and, when in use, the user's
+//!   nixpkgs tree: its `pkgs/by-name` packages) into an [`Analysis`]: every
 //!   command use with its [`Status`], the declared packages with whether a
 //!   use needs them, dynamic command names and syntax errors.
 //!
@@ -17,7 +18,7 @@ pub mod parse;
 pub mod provide;
 
 pub use commands::Use;
-pub use provide::{Analysis, Status};
+pub use provide::{Analysis, Knowledge, Status};
 
 use crate::header::Header;
 
@@ -45,16 +46,11 @@ pub fn dialect(h: &Header) -> Option<Dialect> {
 
 /// Analyse a shell script; `None` when the header's interpreter is not a
 /// shell (or the grammar failed to load).
-pub fn analyse(
-    text: &str,
-    header: &Header,
-    keep: &[String],
-    db: &crate::db::commands::Commands,
-) -> Option<Analysis> {
+pub fn analyse(text: &str, header: &Header, known: &Knowledge) -> Option<Analysis> {
     let dialect = dialect(header)?;
     let parsed = parse::parse(text)?;
     let extracted = commands::extract(&parsed, dialect == Dialect::Zsh);
     Some(provide::analyse(
-        text, header, dialect, &parsed, extracted, keep, db,
+        text, header, dialect, &parsed, extracted, known,
     ))
 }

@@ -9,7 +9,9 @@ use crate::db::commands::Commands;
 use crate::header::packages::{self, Package};
 use crate::header::Header;
 use crate::imports::SyntaxError;
+use crate::nixpkgs::by_name;
 use crate::span::{LineIndex, Span};
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -187,17 +189,31 @@ fn last_component(attr: &str) -> &str {
     attr.rsplit('.').next().unwrap_or(attr)
 }
 
+/// What nixdeps knows besides the script: the configuration's `keep`, the
+/// command tables, and the user's nixpkgs tree when its index is in use.
+#[derive(Debug, Clone, Copy)]
+pub struct Knowledge<'a> {
+    pub keep: &'a [String],
+    pub commands: &'a Commands,
+    pub nixpkgs: Option<&'a Path>,
+}
+
 pub fn analyse(
     text: &str,
     header: &Header,
     dialect: Dialect,
     parsed: &Parsed,
     extracted: Extracted,
-    keep: &[String],
-    db: &Commands,
+    known: &Knowledge,
 ) -> Analysis {
+    let (keep, db, nixpkgs) = (known.keep, known.commands, known.nixpkgs);
     let lines = LineIndex::new(text);
     let (packages, opaque) = packages::packages(header);
+    // The user's nixpkgs says which command a by-name package runs.
+    let mains: Vec<Option<String>> = packages
+        .iter()
+        .map(|p| nixpkgs.and_then(|root| by_name::main_program(root, &p.attr)))
+        .collect();
     let mut uses: Vec<Use> = Vec::new();
     // The interpreter is itself a command nix-shell must find.
     if let Some(i) = &header.interpreter {
@@ -227,12 +243,14 @@ pub fn analyse(
         let by_table: Vec<&'static str> = providers.iter().map(|p| p.attr).collect();
         let stdenv = db.stdenv(&u.name);
         // A declared stdenv package (`-p gnused`) provides its commands too.
-        let provides = |attr: &str| {
-            last_component(attr) == u.name || by_table.contains(&attr) || stdenv == Some(attr)
+        let provides = |k: usize| {
+            let attr = packages[k].attr.as_str();
+            last_component(attr) == u.name
+                || by_table.contains(&attr)
+                || stdenv == Some(attr)
+                || mains[k].as_deref() == Some(u.name.as_str())
         };
-        let declared: Vec<usize> = (0..packages.len())
-            .filter(|&k| provides(&packages[k].attr))
-            .collect();
+        let declared: Vec<usize> = (0..packages.len()).filter(|&k| provides(k)).collect();
         let status = if let Some(&k) = declared.first() {
             for k in declared {
                 used[k] = true;
@@ -250,7 +268,14 @@ pub fn analyse(
         } else if SETUID.contains(&u.name.as_str()) || (!header.pure && by_table.contains(&"nix")) {
             Status::Host
         } else if by_table.is_empty() {
-            Status::Unresolved
+            match nixpkgs.filter(|root| by_name::has_package(root, &u.name)) {
+                Some(_) => Status::Missing {
+                    attr: u.name.clone(),
+                    alternatives: Vec::new(),
+                    source: "nixpkgs-by-name".to_owned(),
+                },
+                None => Status::Unresolved,
+            }
         } else {
             // The table's first row is the attribute a fix adds.
             let p = 0;
@@ -288,7 +313,11 @@ pub fn analyse(
     for name in &extracted.mentioned {
         let table: Vec<&str> = db.providers(name).iter().map(|p| p.attr).collect();
         for (k, p) in packages.iter().enumerate() {
-            if !used[k] && (last_component(&p.attr) == name || table.contains(&p.attr.as_str())) {
+            if !used[k]
+                && (last_component(&p.attr) == name
+                    || table.contains(&p.attr.as_str())
+                    || mains[k].as_deref() == Some(name.as_str()))
+            {
                 used[k] = true;
             }
         }
