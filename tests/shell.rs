@@ -217,3 +217,32 @@ fn the_users_nixpkgs_by_name_packages_resolve_commands() {
         "{out}"
     );
 }
+
+#[test]
+fn big_and_adversarial_shell_scripts_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut s = String::from("#!/usr/bin/env nix-shell\n#!nix-shell -i bash -p curl\n");
+    for _ in 0..20_000 {
+        s.push_str("#!nix-shell -p jq\n");
+    }
+    for i in 0..20_000 {
+        s.push_str(&format!(
+            "curl -s x | jq . | tool{i} \"arg{i}\" && $dyn{i}\n"
+        ));
+    }
+    s.push_str("find .");
+    for _ in 0..10_000 {
+        s.push_str(" -exec find .");
+    }
+    s.push('\n');
+    s.push_str(&format!("{}x{}\n", "$(".repeat(5_000), ")".repeat(5_000)));
+    std::fs::write(d.join("big.sh"), &s).unwrap();
+    let (code, out) = run(&["check", "--output-format", "concise", "big.sh"], d);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("ND018") && out.contains("`tool19999`"));
+    assert!(
+        !out.contains("ND016") && !out.contains("ND017"),
+        "jq and curl are used"
+    );
+}

@@ -8,7 +8,7 @@
 
 use super::{Header, HeaderKind, OtherPackage};
 use crate::diagnostic::{apply_edits, Edit};
-use crate::span::{LineIndex, Span};
+use crate::span::Span;
 
 /// A declared package that names an attribute.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -85,8 +85,17 @@ fn is_blank(b: u8) -> bool {
 /// one side, so that no doubled or trailing blank is left.
 pub(super) fn word_removal(text: &str, element: Span) -> Span {
     let bytes = text.as_bytes();
-    let line = LineIndex::new(text);
-    let ls = line.line_span(text, line.line_of(element.start));
+    // The line around the word, found from the word (not from a whole-file index).
+    let ls = Span::new(
+        bytes[..element.start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1),
+        bytes[element.end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| element.end + i),
+    );
     let mut e = element.end;
     while e < ls.end && is_blank(bytes[e]) {
         e += 1;
@@ -281,8 +290,27 @@ fn verify(
             e.span.start
         )));
     }
-    let out = apply_edits(text, edits)
-        .ok_or_else(|| PackageEditError::Internal("overlapping edits".into()))?;
+    // nix-shell reads the header lines only, so they alone are parsed again:
+    // the check costs the header's size, not the file's.
+    allowed.sort();
+    allowed.dedup();
+    let mut out = String::new();
+    for s in &allowed {
+        let inside: Vec<Edit> = edits
+            .iter()
+            .filter(|e| s.start <= e.span.start && e.span.end <= s.end)
+            .map(|e| {
+                Edit::replace(
+                    Span::new(e.span.start - s.start, e.span.end - s.start),
+                    e.content.clone(),
+                )
+            })
+            .collect();
+        let line = apply_edits(&text[s.start..s.end], &inside)
+            .ok_or_else(|| PackageEditError::Internal("overlapping edits".into()))?;
+        out.push_str(&line);
+        out.push('\n');
+    }
     let new = super::parse(&out)
         .ok_or_else(|| PackageEditError::Internal("the edited file lost its shebang".into()))?;
     let mut want: Vec<&str> = live.iter().map(|p| p.attr.as_str()).collect();

@@ -73,11 +73,12 @@ pub fn extract(parsed: &Parsed, zsh: bool) -> Extracted {
     }
     out.defined.sort();
     out.defined.dedup();
+    let mut mentioned = std::collections::HashSet::new();
     for c in &parsed.commands {
         command(&c.words, None, zsh, &mut out);
         for w in c.words.iter().skip(1) {
             if let Some(first) = w.text.as_deref().and_then(|t| t.split_whitespace().next()) {
-                if !first.starts_with('-') && !out.mentioned.iter().any(|m| m == first) {
+                if !first.starts_with('-') && mentioned.insert(first) {
                     out.mentioned.push(first.to_owned());
                 }
             }
@@ -117,8 +118,11 @@ fn command(words: &[Word], via: Option<&str>, zsh: bool, out: &mut Extracted) {
                 via: via.clone(),
             });
         }
+        // `find -exec find …` is not followed again: each word is read once.
         if name == "find" {
-            find_exec(&words[1..], zsh, out);
+            if !via.as_deref().is_some_and(|v| v.starts_with("find")) {
+                find_exec(&words[1..], zsh, out);
+            }
             return;
         }
         let Some(w) = builtins::wrapper(name) else {
@@ -199,12 +203,14 @@ fn command_line(rest: &[Word], via: &str, out: &mut Extracted) {
 
 /// Every `-exec CMD …` of a `find`.
 fn find_exec(args: &[Word], zsh: bool, out: &mut Extracted) {
-    for (i, a) in args.iter().enumerate() {
-        let Some(action) = a
+    let mut i = 0;
+    while i < args.len() {
+        let Some(action) = args[i]
             .text
             .as_deref()
             .filter(|t| builtins::FIND_EXEC.contains(t))
         else {
+            i += 1;
             continue;
         };
         let end = args[i + 1..]
@@ -213,6 +219,8 @@ fn find_exec(args: &[Word], zsh: bool, out: &mut Extracted) {
             .map_or(args.len(), |p| i + 1 + p);
         let via = format!("find {action}");
         command(&args[i + 1..end], Some(&via), zsh, out);
+        // The action's words are its command's, not more actions.
+        i = end + 1;
     }
 }
 

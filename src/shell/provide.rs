@@ -11,6 +11,7 @@ use crate::header::Header;
 use crate::imports::SyntaxError;
 use crate::nixpkgs::by_name;
 use crate::span::{LineIndex, Span};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -198,6 +199,41 @@ pub struct Knowledge<'a> {
     pub nixpkgs: Option<&'a Path>,
 }
 
+/// Which declared packages provide a command, looked up by name (linear in
+/// the header, however many commands ask).
+struct PackageIndex<'p> {
+    /// Command named like the attribute's last part, or its `mainProgram`.
+    by_name: HashMap<&'p str, Vec<usize>>,
+    by_attr: HashMap<&'p str, Vec<usize>>,
+}
+
+impl<'p> PackageIndex<'p> {
+    fn new(packages: &'p [Package], mains: &'p [Option<String>]) -> Self {
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_attr: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, p) in packages.iter().enumerate() {
+            by_name.entry(last_component(&p.attr)).or_default().push(k);
+            if let Some(m) = &mains[k] {
+                by_name.entry(m.as_str()).or_default().push(k);
+            }
+            by_attr.entry(p.attr.as_str()).or_default().push(k);
+        }
+        PackageIndex { by_name, by_attr }
+    }
+
+    /// The packages that provide `name`, given the attributes the table and
+    /// stdenv name for it; in header order.
+    fn providers(&self, name: &str, table: &[&str], stdenv: Option<&str>) -> Vec<usize> {
+        let mut out: Vec<usize> = self.by_name.get(name).cloned().unwrap_or_default();
+        for a in table.iter().copied().chain(stdenv) {
+            out.extend(self.by_attr.get(a).into_iter().flatten());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 pub fn analyse(
     text: &str,
     header: &Header,
@@ -236,58 +272,72 @@ pub fn analyse(
         }
     }
     let python = !header.pythons.is_empty() || !header.declarations.is_empty();
+    let python_attrs: HashSet<&str> = header
+        .declarations
+        .iter()
+        .map(|d| d.attr.as_str())
+        .collect();
+    let index = PackageIndex::new(&packages, &mains);
     let mut used = vec![false; packages.len()];
     let mut out_uses = Vec::with_capacity(uses.len());
+    // One verdict per command name, however often it runs.
+    let mut verdicts: HashMap<String, Status> = HashMap::new();
     for u in uses {
-        let providers = db.providers(&u.name);
-        let by_table: Vec<&'static str> = providers.iter().map(|p| p.attr).collect();
-        let stdenv = db.stdenv(&u.name);
-        // A declared stdenv package (`-p gnused`) provides its commands too.
-        let provides = |k: usize| {
-            let attr = packages[k].attr.as_str();
-            last_component(attr) == u.name
-                || by_table.contains(&attr)
-                || stdenv == Some(attr)
-                || mains[k].as_deref() == Some(u.name.as_str())
-        };
-        let declared: Vec<usize> = (0..packages.len()).filter(|&k| provides(k)).collect();
-        let status = if let Some(&k) = declared.first() {
-            for k in declared {
-                used[k] = true;
-            }
-            Status::Declared { package: k }
-        } else if let Some(package) = stdenv {
-            Status::Stdenv { package }
-        } else if (python && is_python_command(&u.name))
-            || header.declarations.iter().any(|d| {
-                d.attr == u.name
-                    || by_table.contains(&format!("python3Packages.{}", d.attr).as_str())
-            })
-        {
-            Status::Python
-        } else if SETUID.contains(&u.name.as_str()) || (!header.pure && by_table.contains(&"nix")) {
-            Status::Host
-        } else if by_table.is_empty() {
-            match nixpkgs.filter(|root| by_name::has_package(root, &u.name)) {
-                Some(_) => Status::Missing {
-                    attr: u.name.clone(),
-                    alternatives: Vec::new(),
-                    source: "nixpkgs-by-name".to_owned(),
-                },
-                None => Status::Unresolved,
-            }
-        } else {
-            // The table's first row is the attribute a fix adds.
-            let p = 0;
-            Status::Missing {
-                attr: by_table[p].to_owned(),
-                alternatives: by_table
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != p)
-                    .map(|(_, a)| a.to_string())
-                    .collect(),
-                source: providers[p].source.to_owned(),
+        let status = match verdicts.get(&u.name) {
+            Some(s) => s.clone(),
+            None => {
+                let status = {
+                    let providers = db.providers(&u.name);
+                    let by_table: Vec<&'static str> = providers.iter().map(|p| p.attr).collect();
+                    let stdenv = db.stdenv(&u.name);
+                    // A declared stdenv package (`-p gnused`) provides its commands too.
+                    let declared = index.providers(&u.name, &by_table, stdenv);
+                    let status = if let Some(&k) = declared.first() {
+                        for k in declared {
+                            used[k] = true;
+                        }
+                        Status::Declared { package: k }
+                    } else if let Some(package) = stdenv {
+                        Status::Stdenv { package }
+                    } else if (python && is_python_command(&u.name))
+                        || python_attrs.contains(u.name.as_str())
+                        || by_table.iter().any(|a| {
+                            a.strip_prefix("python3Packages.")
+                                .is_some_and(|x| python_attrs.contains(x))
+                        })
+                    {
+                        Status::Python
+                    } else if SETUID.contains(&u.name.as_str())
+                        || (!header.pure && by_table.contains(&"nix"))
+                    {
+                        Status::Host
+                    } else if by_table.is_empty() {
+                        match nixpkgs.filter(|root| by_name::has_package(root, &u.name)) {
+                            Some(_) => Status::Missing {
+                                attr: u.name.clone(),
+                                alternatives: Vec::new(),
+                                source: "nixpkgs-by-name".to_owned(),
+                            },
+                            None => Status::Unresolved,
+                        }
+                    } else {
+                        // The table's first row is the attribute a fix adds.
+                        let p = 0;
+                        Status::Missing {
+                            attr: by_table[p].to_owned(),
+                            alternatives: by_table
+                                .iter()
+                                .enumerate()
+                                .filter(|(i, _)| *i != p)
+                                .map(|(_, a)| a.to_string())
+                                .collect(),
+                            source: providers[p].source.to_owned(),
+                        }
+                    };
+                    status
+                };
+                verdicts.insert(u.name.clone(), status.clone());
+                status
             }
         };
         let suppressed = suppressions
@@ -302,25 +352,20 @@ pub fn analyse(
             suppressed,
         });
     }
-    // A package with the same attribute as a used one is used too.
-    for k in 0..packages.len() {
-        if !used[k] && (0..packages.len()).any(|j| used[j] && packages[j].attr == packages[k].attr)
-        {
-            used[k] = true;
-        }
-    }
     // Names the script mentions as arguments may be commands it runs indirectly.
     for name in &extracted.mentioned {
         let table: Vec<&str> = db.providers(name).iter().map(|p| p.attr).collect();
-        for (k, p) in packages.iter().enumerate() {
-            if !used[k]
-                && (last_component(&p.attr) == name
-                    || table.contains(&p.attr.as_str())
-                    || mains[k].as_deref() == Some(name.as_str()))
-            {
-                used[k] = true;
-            }
+        for k in index.providers(name, &table, None) {
+            used[k] = true;
         }
+    }
+    // A package with the same attribute as a used one is used too.
+    let used_attrs: HashSet<&str> = (0..packages.len())
+        .filter(|&k| used[k])
+        .map(|k| packages[k].attr.as_str())
+        .collect();
+    for (k, p) in packages.iter().enumerate() {
+        used[k] |= used_attrs.contains(p.attr.as_str());
     }
     let nixpkgs = text.contains("<nixpkgs>");
     let other_code = extracted.other_code.map(|s| {
