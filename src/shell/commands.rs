@@ -102,8 +102,9 @@ fn command(words: &[Word], via: Option<&str>, zsh: bool, out: &mut Extracted) {
             out.dynamic.push(first.span);
             return;
         };
-        // `./build.sh`, `/usr/bin/env`: a path, not looked up on PATH.
-        if name.is_empty() || name.contains('/') {
+        // `./build.sh`, `/usr/bin/env`: a path, not looked up on PATH; `{}`
+        // under `find -exec`: the files found, run as programs.
+        if name.is_empty() || name.contains('/') || name.contains("{}") {
             out.other_code.get_or_insert(first.span);
             return;
         }
@@ -254,6 +255,9 @@ mod tests {
             uses("find . -name x -exec sha256sum {} \\; -execdir git add {} +\n"),
             ["find", "sha256sum", "git"]
         );
+        let parsed = super::super::parse::parse("find . -name u.sh -exec {} \\;\n").unwrap();
+        let e = extract(&parsed, false);
+        assert!(e.uses.iter().all(|u| u.name != "{}") && e.other_code.is_some());
     }
 
     #[test]
