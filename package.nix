@@ -73,6 +73,7 @@ rustPlatform.buildRustPackage {
     "flake_outputs_wire_the_package_app_overlay_shell_and_checks"
     "git_hooks_module_builds_its_entry_from_typed_settings"
     "flake_checks_scripts_pass_on_this_tree"
+    "real_nix_shell_agrees_with_missing_and_runs_the_fixed_script"
     # network (pre-commit builds the rust hook with cargo; uv resolves), git,
     # Python, maturin
     "hooks_fail_on_missing_package_and_fix_repairs_it"

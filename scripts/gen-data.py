@@ -50,6 +50,22 @@ def _helper_names() -> set[str]:
 GENERIC_HELPERS = _helper_names()
 
 
+SHELL_BEGIN, SHELL_END = "<!-- shell-data:begin -->", "<!-- shell-data:end -->"
+
+
+def shell_section() -> str:
+    """The block scripts/gen-shell-data.py keeps in SOURCES.md, carried over
+    unchanged so that regenerating the Python tables does not drop it."""
+    try:
+        text = open(os.path.join(DATA, "SOURCES.md"), encoding="utf-8").read()
+    except FileNotFoundError:
+        return ""
+    start, end = text.find(SHELL_BEGIN), text.find(SHELL_END)
+    if start < 0 or end < start:
+        return ""
+    return text[start : end + len(SHELL_END)] + "\n"
+
+
 def die(msg: str) -> None:
     sys.stderr.write(f"gen-data: {msg}\n")
     sys.exit(1)
@@ -840,7 +856,7 @@ def main() -> None:
         "extension rows are the project's own, stated from public nixpkgs files and PyPI\n"
         "project metadata named in each row's `source`.\n"
     )
-    write("SOURCES.md", "\n".join(L) + "\n")
+    write("SOURCES.md", "\n".join(L) + "\n" + shell_section())
     print(
         f"modules {len(module_rows)} (pairs {pairs}), attrs {len(attrs)}, aliases {len(aliases)}, "
         f"deps {len(deps)} ({len(dep_changes)} refreshed, {dep_added} added), stubs {len(stubs)}, "

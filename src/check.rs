@@ -3,6 +3,7 @@
 //! fixable is left.
 
 use crate::config::Config;
+use crate::db::commands::Commands;
 use crate::db::Database;
 use crate::diagnostic::{apply_edits, Applicability, Diagnostic};
 use crate::header::{self, edit, Header, PyVersion};
@@ -10,6 +11,7 @@ use crate::imports;
 use crate::pep723;
 use crate::resolve::{self, Matching, Needed, ResolveSettings};
 use crate::rules::{self, Finding, Intent};
+use crate::shell;
 use crate::span::LineIndex;
 use std::path::Path;
 
@@ -189,11 +191,30 @@ fn analyse(
         .or(header.python_version())
         .unwrap_or(settings.python_version);
     // Other interpreters get ND011 only: their imports are not ours to read.
-    let (needed, syntax_errors) = if header.is_python() || uv {
+    let (needed, mut syntax_errors) = if header.is_python() || uv {
         resolve::needed(script, text, version, db, &settings.resolve)
     } else {
         (Vec::new(), Vec::new())
     };
+    // Shell scripts: the commands they run (DESIGN §15).
+    let shell = if uv {
+        None
+    } else {
+        shell::analyse(
+            text,
+            &header,
+            &shell::Knowledge {
+                keep: &settings.keep,
+                commands: Commands::get(),
+                nixpkgs: db.nixpkgs_root(),
+            },
+        )
+    };
+    if let Some(s) = &shell {
+        if s.dialect != shell::Dialect::Zsh {
+            syntax_errors.extend(s.errors.iter().cloned());
+        }
+    }
     let matching = if uv {
         rules::block::matching(db, &metadata, &needed)
     } else {
@@ -213,6 +234,7 @@ fn analyse(
         bom: settings.bom,
         metadata: &metadata,
         uv,
+        shell: shell.as_ref(),
     };
     let file_suppressed = imports::file_suppressions(text);
     let mut findings: Vec<Finding> = rules::check(&ctx)

@@ -10,9 +10,10 @@ use std::path::PathBuf;
     name = "nixdeps",
     version,
     about = "Keep the dependency headers of nix-shell Python scripts honest",
-    long_about = "nixdeps compares the imports of nix-shell Python scripts with the packages \
-                  their #!nix-shell header declares, reports missing, unused and unknown \
-                  dependencies, and rewrites the header with --fix."
+    long_about = "nixdeps compares the imports of nix-shell Python scripts, and the commands \
+                  of nix-shell shell scripts, with the packages their #!nix-shell header \
+                  declares, reports missing, unused and unknown dependencies, and rewrites \
+                  the header with --fix."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -21,5 +21,6 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod server;
+pub mod shell;
 pub mod span;
 pub mod write;

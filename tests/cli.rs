@@ -392,7 +392,7 @@ fn explain_imports_header_completions_man() {
     let (_, list, _) = stdout_of(nixdeps().arg("explain"));
     assert_eq!(
         list.lines().filter(|l| l.starts_with("ND")).count(),
-        17,
+        20,
         "{list}"
     );
     nixdeps().args(["explain", "ND999"]).assert().code(2);

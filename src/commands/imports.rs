@@ -24,6 +24,11 @@ pub fn run(
     let db = Selector::new(packages.choice()).database(&config);
     let text = &source.text;
     let header = crate::header::parse(text);
+    if let Some(h) = &header {
+        if crate::shell::dialect(h).is_some() {
+            return shell_commands(text, h, format, &config.keep, db.nixpkgs_root());
+        }
+    }
     let version = header
         .as_ref()
         .and_then(|h| h.python_version())
@@ -54,12 +59,7 @@ pub fn run(
                 "packages": select::describe(db),
                 "imports": rows,
             });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&v).map_err(|e| usage(e.to_string()))?
-            )
-            .map_err(io_err)?;
+            print_json(&mut out, &v)?;
         }
         ListFormat::Human => {
             writeln!(out, "Python {version} (packages: {})", select::describe(db))
@@ -83,4 +83,117 @@ pub fn run(
         }
     }
     Ok(EXIT_CLEAN)
+}
+
+/// For a shell script: each command it runs and who provides it (DESIGN §15).
+fn shell_commands(
+    text: &str,
+    header: &crate::header::Header,
+    format: ListFormat,
+    keep: &[String],
+    nixpkgs: Option<&Path>,
+) -> Result<u8, RunError> {
+    use crate::shell::Status;
+    let db = crate::db::commands::Commands::get();
+    let Some(a) = crate::shell::analyse(
+        text,
+        header,
+        &crate::shell::Knowledge {
+            keep,
+            commands: db,
+            nixpkgs,
+        },
+    ) else {
+        return Err(usage("the bash grammar failed to load".to_owned()));
+    };
+    let lines = crate::span::LineIndex::new(text);
+    let describe = |s: &Status| -> String {
+        match s {
+            Status::Stdenv { package } => format!("stdenv ({package})"),
+            Status::Host => "the host (never from -p)".into(),
+            Status::Declared { package } => format!("declared {}", a.packages[*package].attr),
+            Status::Python => "the header's Python".into(),
+            Status::Missing {
+                attr, alternatives, ..
+            } if alternatives.is_empty() => format!("missing → {attr}"),
+            Status::Missing {
+                attr, alternatives, ..
+            } => format!("missing → {attr} (also: {})", alternatives.join(", ")),
+            Status::Unresolved => "unresolved".into(),
+        }
+    };
+    let mut out = io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            let pos = |o: usize| {
+                let p = lines.position(text, o);
+                serde_json::json!({"row": p.row, "column": p.column})
+            };
+            let v = serde_json::json!({
+                "dialect": a.dialect,
+                "commands": a.uses.iter().map(|u| serde_json::json!({
+                    "command": u.name,
+                    "location": pos(u.span.start),
+                    "via": u.via,
+                    "status": u.status,
+                })).collect::<Vec<_>>(),
+                "dynamic": a.dynamic.iter().map(|s| pos(s.start)).collect::<Vec<_>>(),
+                "packages": a.packages.iter().enumerate().map(|(k, p)| serde_json::json!({
+                    "attribute": p.attr,
+                    "used": a.used[k],
+                    "kept": a.kept[k],
+                })).collect::<Vec<_>>(),
+                "opaque_packages": a.opaque,
+            });
+            print_json(&mut out, &v)?;
+        }
+        ListFormat::Human => {
+            let name = serde_json::to_value(a.dialect)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            writeln!(out, "{name} script: commands and who provides them").map_err(io_err)?;
+            for u in &a.uses {
+                let p = lines.position(text, u.span.start);
+                let via = u
+                    .via
+                    .as_deref()
+                    .map_or(String::new(), |v| format!(" [via {v}]"));
+                writeln!(
+                    out,
+                    "{}:{}  {}{via}  {}",
+                    p.row,
+                    p.column,
+                    u.name,
+                    describe(&u.status)
+                )
+                .map_err(io_err)?;
+            }
+            for s in &a.dynamic {
+                let p = lines.position(text, s.start);
+                writeln!(
+                    out,
+                    "{}:{}  {}  dynamic (never guessed)",
+                    p.row,
+                    p.column,
+                    &text[s.start..s.end]
+                )
+                .map_err(io_err)?;
+            }
+            for (k, p) in a.packages.iter().enumerate() {
+                let state = match (&a.kept[k], a.used[k]) {
+                    (_, true) => "used".to_owned(),
+                    (Some(why), false) => format!("kept: {why}"),
+                    (None, false) => "unused".to_owned(),
+                };
+                writeln!(out, "package {}  {state}", p.attr).map_err(io_err)?;
+            }
+        }
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn print_json(out: &mut impl Write, v: &serde_json::Value) -> Result<(), RunError> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| usage(e.to_string()))?;
+    writeln!(out, "{text}").map_err(io_err)
 }

@@ -131,6 +131,11 @@ impl Database {
         db
     }
 
+    /// The user's nixpkgs tree, when its index is in use.
+    pub fn nixpkgs_root(&self) -> Option<&std::path::Path> {
+        self.live.as_ref().map(|l| l.path.as_path())
+    }
+
     /// Where this database's answers come from.
     pub fn source(&self) -> DbSource {
         match &self.live {

@@ -31,6 +31,7 @@
 //! documented preferred one first (`data/extra/prefer.tsv`); the others are
 //! returned as `alternatives`.
 
+pub mod commands;
 mod guess;
 mod pypi;
 

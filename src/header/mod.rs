@@ -31,6 +31,7 @@ pub mod flake;
 pub mod json;
 pub mod nix;
 pub mod options;
+pub mod packages;
 pub mod pythons;
 pub mod words;
 

@@ -27,7 +27,7 @@ pub mod context;
 mod firstparty;
 mod python;
 pub mod stdlib;
-mod suppress;
+pub mod suppress;
 pub mod version_guard;
 
 pub use analyze::{analyze, Analysis, FileProblem, Needed, SysPathEntry};

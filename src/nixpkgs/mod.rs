@@ -5,6 +5,7 @@
 //! warm run pays about a millisecond. The embedded database takes the
 //! result as an overlay (`crate::db::Database::with_index`).
 
+pub mod by_name;
 pub mod cache;
 pub mod index;
 pub mod locate;

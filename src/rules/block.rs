@@ -25,6 +25,20 @@ pub fn request(intents: &[&Intent]) -> pep723::edit::Request {
     req
 }
 
+/// The shell packages part of a merged fix: (attributes to add, package
+/// indices to remove).
+pub fn package_request(intents: &[&Intent]) -> (Vec<String>, Vec<usize>) {
+    let (mut add, mut remove) = (Vec::new(), Vec::new());
+    for i in intents {
+        match i {
+            Intent::AddPackage(a) if !add.contains(a) => add.push(a.clone()),
+            Intent::RemovePackage(k) if !remove.contains(k) => remove.push(*k),
+            _ => {}
+        }
+    }
+    (add, remove)
+}
+
 /// Where a new block goes: under the shebang and the header lines that
 /// follow it directly.
 pub fn header_end(text: &str, lines: &LineIndex, header: &Header) -> usize {
@@ -58,6 +72,13 @@ pub fn plan(
     } else {
         edit::plan(text, header, &req).map_err(|e| e.to_string())?
     };
+    let (add, remove) = package_request(intents);
+    if !add.is_empty() || !remove.is_empty() {
+        edits.extend(
+            crate::header::packages::plan(text, header, &add, &remove)
+                .map_err(|e| e.to_string())?,
+        );
+    }
     let block = request(intents);
     edits.extend(
         pep723::edit::plan(text, lines, meta, header_end(text, lines, header), &block)

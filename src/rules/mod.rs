@@ -26,6 +26,10 @@ pub mod nd012_missing_block_dependency;
 pub mod nd013_unused_block_dependency;
 pub mod nd014_header_block_mismatch;
 pub mod nd015_malformed_block;
+// Shell scripts (DESIGN §15).
+pub mod nd016_missing_command;
+pub mod nd017_unused_package;
+pub mod nd018_unresolved_command;
 pub mod nd100_unsupported_header;
 pub mod nd101_syntax_error;
 
@@ -60,6 +64,9 @@ pub const ALL: &[&Rule] = &[
     &nd013_unused_block_dependency::RULE,
     &nd014_header_block_mismatch::RULE,
     &nd015_malformed_block::RULE,
+    &nd016_missing_command::RULE,
+    &nd017_unused_package::RULE,
+    &nd018_unresolved_command::RULE,
     &nd100_unsupported_header::RULE,
     &nd101_syntax_error::RULE,
 ];
@@ -82,6 +89,10 @@ pub enum Intent {
     BlockAdd(String),
     /// Remove the block's dependency with this index.
     BlockRemove(usize),
+    /// Add a package attribute to a shell script's header (`-p jq`).
+    AddPackage(String),
+    /// Remove the package with this index into `shell::Analysis::packages`.
+    RemovePackage(usize),
 }
 
 impl Intent {
@@ -100,7 +111,10 @@ impl Intent {
                     }
                 }
                 Intent::Rename(i, a) => req.rename.push((*i, a.clone())),
-                Intent::BlockAdd(_) | Intent::BlockRemove(_) => {}
+                Intent::BlockAdd(_)
+                | Intent::BlockRemove(_)
+                | Intent::AddPackage(_)
+                | Intent::RemovePackage(_) => {}
             }
         }
         req
@@ -136,6 +150,8 @@ pub struct Ctx<'a> {
     /// The interpreter is uv: the block declares, and [`Ctx::matching`]
     /// matches the block's requirements instead of the header's declarations.
     pub uv: bool,
+    /// The commands of a shell script (DESIGN §15), `None` for other scripts.
+    pub shell: Option<&'a crate::shell::Analysis>,
 }
 
 impl Ctx<'_> {
@@ -231,6 +247,16 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
         nd012_missing_block_dependency::check(ctx, &mut out);
         nd013_unused_block_dependency::check(ctx, &mut out);
         nd003_unresolved_import::check(ctx, &mut out);
+        return out;
+    }
+    if ctx.shell.is_some() {
+        nd100_unsupported_header::check(ctx, &mut out);
+        nd101_syntax_error::check(ctx, &mut out);
+        if ctx.analysable() {
+            nd016_missing_command::check(ctx, &mut out);
+            nd017_unused_package::check(ctx, &mut out);
+        }
+        nd018_unresolved_command::check(ctx, &mut out);
         return out;
     }
     if !ctx.is_python() {

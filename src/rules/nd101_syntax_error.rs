@@ -7,14 +7,16 @@ pub const RULE: Rule = Rule {
     code: "ND101",
     name: "syntax-error",
     severity: Severity::Error,
-    summary: "Python that does not parse",
+    summary: "Python or shell that does not parse",
     fixable: false,
     doc: r#"## What it finds
-Python source that does not parse (for the newest Python grammar).
+Python source that does not parse (for the newest Python grammar), or a
+shell script (`-i bash`, `-i sh`) that does not parse as bash. zsh scripts are
+read as far as bash syntax allows and get no ND101.
 
 ## Why it matters
-The script fails before its first import. nixdeps still checks the imports the
-parser recovered, but applies no fix to the file.
+The script fails before its first import (or command). nixdeps still checks
+the imports or commands the parser recovered, but applies no fix to the file.
 
 ## Example
     #!/usr/bin/env nix-shell

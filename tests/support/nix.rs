@@ -108,11 +108,39 @@ pub struct RunOutput {
     pub eval: Option<Report>,
     /// Exec stage: present once the `-i` interpreter started.
     pub exec: Option<Exec>,
+    /// The stub package commands that ran, in order (each stub records its call).
+    pub commands: Vec<String>,
 }
 
 impl RunOutput {
     pub fn success(&self) -> bool {
         self.code == Some(0)
+    }
+
+    /// The commands the run could not find: bash's `NAME: command not found`, dash's
+    /// `sh: 3: NAME: not found`, and the wrappers' `xargs: NAME: No such file or directory`,
+    /// `timeout: failed to run command 'NAME': …`, `find: 'NAME': …`.
+    pub fn not_found(&self) -> BTreeSet<String> {
+        let quotes: &[char] = &['\'', '"', '‘', '’', '`'];
+        self.stderr
+            .lines()
+            .filter(|l| !l.starts_with("error:"))
+            .filter_map(|l| {
+                [
+                    ": command not found",
+                    ": not found",
+                    ": No such file or directory",
+                ]
+                .iter()
+                .find_map(|end| l.strip_suffix(end))
+            })
+            .filter_map(|l| l.rsplit(": ").next())
+            .map(|n| {
+                n.trim_start_matches("failed to run command ")
+                    .trim_matches(quotes)
+            })
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The module of the Python `ModuleNotFoundError: No module named 'x.y'`, if the script
@@ -204,8 +232,9 @@ impl Nix {
     /// A command with a clean environment steered only by us: no user NIX_PATH, config or
     /// store leaks into a test, and nothing outside `tmp` is written.
     fn command(&self, program: &str, tmp: &Path) -> Command {
-        let mut c = Command::new("timeout");
-        c.arg(TIMEOUT_SECS).arg(program);
+        // Absolute paths: a shell test hides the host's PATH from the child.
+        let mut c = Command::new(which("timeout"));
+        c.arg(TIMEOUT_SECS).arg(which(program));
         c.env_clear()
             .env(
                 "PATH",
@@ -293,13 +322,33 @@ impl Nix {
     /// itself), then the script under the stub Python. Private store, fresh TMPDIR/HOME,
     /// null stdin, a timeout. Never fails: inspect `code`, `stderr`, `eval`, `exec`.
     pub fn run_script(&self, script: &Path, args: &[&str]) -> RunOutput {
+        self.run_script_in(script, args, false)
+    }
+
+    /// Like [`Nix::run_script`], for shell scripts: the host's PATH is replaced, so a command
+    /// is found only when the stub's stdenv or a declared package provides it (nix-shell
+    /// appends the caller's PATH in impure mode), or when a machine running nix-shell has it:
+    /// Nix's own commands, `sudo` (a stand-in that runs its arguments with the caller's PATH,
+    /// as NixOS's does), and `rm`, which nix-shell's rc file runs before stdenv is set up.
+    pub fn run_shell_script(&self, script: &Path) -> RunOutput {
+        self.run_script_in(script, &[], true)
+    }
+
+    fn run_script_in(&self, script: &Path, args: &[&str], hide_path: bool) -> RunOutput {
         let tmp = match tempdir() {
             Ok(t) => t,
             Err(e) => return RunOutput::error(e),
         };
         let report = tmp.path().join("report.jsonl");
-        let out = self
-            .command("nix-shell", tmp.path())
+        let mut cmd = self.command("nix-shell", tmp.path());
+        if hide_path {
+            let bin = tmp.path().join("host-bin");
+            if let Err(e) = host_bin(&bin) {
+                return RunOutput::error(format!("cannot prepare {}: {e}", bin.display()));
+            }
+            cmd.env("PATH", &bin).current_dir(tmp.path());
+        }
+        let out = cmd
             .env("NIX_BUILD_SHELL", self.stub.join("bash-only/bash"))
             .env("NIX_REMOTE", tmp.path().join("store"))
             .env("NIXDEPS_REPORT", &report)
@@ -316,6 +365,7 @@ impl Nix {
             stderr: lossy(&out.stderr),
             eval: None,
             exec: None,
+            commands: Vec::new(),
         };
         let lines = std::fs::read_to_string(&report).unwrap_or_default();
         for line in lines.lines() {
@@ -330,6 +380,9 @@ impl Nix {
             match v.get("stage").and_then(|s| s.as_str()) {
                 Some("eval") => run.eval = serde_json::from_value(v).ok(),
                 Some("exec") => run.exec = serde_json::from_value(v).ok(),
+                Some("command") => run
+                    .commands
+                    .extend(v.get("name").and_then(|n| n.as_str()).map(str::to_owned)),
                 _ => {}
             }
         }
@@ -384,8 +437,44 @@ impl RunOutput {
             stderr: msg,
             eval: None,
             exec: None,
+            commands: Vec::new(),
         }
     }
+}
+
+/// The PATH directory of a machine that runs nix-shell (see [`Nix::run_shell_script`]).
+fn host_bin(bin: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    std::fs::create_dir_all(bin)?;
+    symlink("/bin/rm", bin.join("rm"))?;
+    for name in [
+        "nix",
+        "nix-build",
+        "nix-instantiate",
+        "nix-store",
+        "nix-env",
+        "nix-hash",
+        "nix-prefetch-url",
+        "nix-shell",
+    ] {
+        let real = which(name);
+        if real.is_absolute() {
+            symlink(real, bin.join(name))?;
+        }
+    }
+    let sudo = bin.join("sudo");
+    std::fs::write(&sudo, "#!/bin/sh\nexec \"$@\"\n")?;
+    std::fs::set_permissions(&sudo, std::fs::Permissions::from_mode(0o755))
+}
+
+/// `program` found on this process's PATH (as given when it is not there).
+fn which(program: &str) -> PathBuf {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from(program))
 }
 
 fn tempdir() -> Result<tempfile::TempDir, String> {
