@@ -28,7 +28,9 @@ The script works where the command happens to be installed and dies with
 "command not found" under `--pure` or on a fresh machine.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i bash -p curl jq
+    repo=$(curl -s "$1" | jq -r .git)
     nix-prefetch-git "$repo" | jq -r .sha256     # ND016: nix-prefetch-git
 
 ## Fix
@@ -36,7 +38,11 @@ Adds the attribute to the header, in its style (a new `-p` word, sorted into a
 sorted list; `nixpkgs#attr` in the flake form). Not offered while a package
 expression nixdeps cannot read (`"haskellPackages.ghcWithPackages (…)"`) is
 declared: it may provide the command, so nothing is reported then. Suppress one
-line with `# nixdeps: ignore[ND016]`."#,
+line with `# nixdeps: ignore[ND016]`.
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i bash -p curl jq nix-prefetch-git"#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -28,13 +28,18 @@ Every declared package is fetched or built before the script starts: a stale
 one slows the first start and enlarges the closure.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i bash -p curl jq wget
     curl -s "$url" | jq .        # ND017: wget
 
 ## Fix
 Removes the package from the header. The fix is unsafe (not applied by
 `--fix`) while some command is unresolved, dynamic (`$cmd`) or unreadable
-(zsh syntax), since the package may be what provides it."#,
+(zsh syntax), since the package may be what provides it.
+
+After `nixdeps check --fix`:
+
+    #!nix-shell -i bash -p curl jq"#,
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -22,7 +22,9 @@ command of the machine it was written on. While such a command is left,
 removals of unused packages (ND017) are unsafe.
 
 ## Example
+    #!/usr/bin/env nix-shell
     #!nix-shell -i bash -p curl
+    curl -fsS "$1" -o config.json
     my-company-tool --sync        # ND018
 
 ## Fix
