@@ -10,6 +10,7 @@ use crate::pep723;
 use crate::resolve::{self, ResolveSettings};
 use crate::rules::{self, Finding, Intent};
 use crate::span::LineIndex;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The default Python of the current nixpkgs `python3` (DESIGN §2.3).
@@ -197,20 +198,21 @@ fn applicable_intents(findings: &[Finding], unsafe_too: bool) -> Vec<&Intent> {
 
 /// The attribute multiset the header should declare after `req`.
 fn expected_after(header: &Header, req: &edit::EditRequest) -> Vec<String> {
+    let remove: HashSet<usize> = req.remove.iter().copied().collect();
+    let mut rename: HashMap<usize, &String> = HashMap::new();
+    for (i, s) in &req.rename {
+        rename.entry(*i).or_insert(s);
+    }
     let mut attrs: Vec<String> = header
         .declarations
         .iter()
         .enumerate()
-        .filter(|(i, _)| !req.remove.contains(i))
-        .map(|(i, d)| {
-            req.rename
-                .iter()
-                .find(|(j, _)| *j == i)
-                .map_or_else(|| d.attr.clone(), |(_, new)| new.clone())
-        })
+        .filter(|(i, _)| !remove.contains(i))
+        .map(|(i, d)| rename.get(&i).map_or(&d.attr, |s| *s).clone())
         .collect();
+    let mut present: HashSet<String> = attrs.iter().cloned().collect();
     for a in &req.add {
-        if !attrs.contains(a) {
+        if present.insert(a.clone()) {
             attrs.push(a.clone());
         }
     }
@@ -230,15 +232,17 @@ fn verify_block(
             m.message
         )));
     }
+    let remove: HashSet<usize> = req.remove.iter().copied().collect();
     let mut want: Vec<&str> = before
         .names()
         .into_iter()
         .enumerate()
-        .filter(|(i, _)| !req.remove.contains(i))
+        .filter(|(i, _)| !remove.contains(i))
         .map(|(_, n)| n)
         .collect();
+    let mut present: HashSet<&str> = want.iter().copied().collect();
     for a in &req.add {
-        if !want.contains(&a.as_str()) {
+        if present.insert(a) {
             want.push(a);
         }
     }

@@ -149,7 +149,7 @@ pub struct PythonRef {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeclStyle {
     /// `-p python3Packages.requests` (also `python3.pkgs.requests`).
@@ -258,6 +258,10 @@ pub struct Header {
     /// Indices into [`Header::words`] of the package expressions (`-p`
     /// words), in order: what nix-shell pastes into `buildInputs`.
     pub package_words: Vec<usize>,
+    /// The word group of each (style, prefix) in [`Header::lists`]: found
+    /// by look-up, as a header may have thousands of lists.
+    #[serde(skip)]
+    pub(crate) word_groups: std::collections::HashMap<(DeclStyle, String), usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -301,12 +301,8 @@ fn installable_decl(
 /// Add a word-style (or installable) declaration to the group of words with
 /// the same prefix.
 pub(crate) fn push_word_decl(h: &mut Header, wi: usize, d: WordDecl) {
-    let list = match h
-        .lists
-        .iter()
-        .position(|l| l.style == d.style && l.prefix.as_deref() == Some(d.prefix.as_str()))
-    {
-        Some(i) => {
+    let list = match h.word_groups.get(&(d.style, d.prefix.clone())) {
+        Some(&i) => {
             h.lists[i].span = h.lists[i].span.cover(d.element);
             i
         }
@@ -323,7 +319,9 @@ pub(crate) fn push_word_decl(h: &mut Header, wi: usize, d: WordDecl) {
                 text_close: 0,
             });
             h.pythons.push(d.python.clone());
-            h.lists.len() - 1
+            let i = h.lists.len() - 1;
+            h.word_groups.insert((d.style, d.prefix.clone()), i);
+            i
         }
     };
     h.declarations.push(Declaration {

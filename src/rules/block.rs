@@ -10,15 +10,17 @@ use crate::imports::Class;
 use crate::pep723::{self, Metadata};
 use crate::resolve::{Matching, Needed};
 use crate::span::LineIndex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The block's part of a merged fix.
 pub fn request(intents: &[&Intent]) -> pep723::edit::Request {
     let mut req = pep723::edit::Request::default();
+    let mut adds = HashSet::new();
+    let mut removes = HashSet::new();
     for i in intents {
         match i {
-            Intent::BlockAdd(name) if !req.add.contains(name) => req.add.push(name.clone()),
-            Intent::BlockRemove(k) if !req.remove.contains(k) => req.remove.push(*k),
+            Intent::BlockAdd(name) if adds.insert(name) => req.add.push(name.clone()),
+            Intent::BlockRemove(k) if removes.insert(*k) => req.remove.push(*k),
             _ => {}
         }
     }
@@ -44,7 +46,7 @@ pub fn header_end(text: &str, lines: &LineIndex, header: &Header) -> usize {
     }
 }
 
-/// The edits of a merged fix: header edits and block edits together.
+/// The edits of a merged fix: header edits and block edits together, checked.
 pub fn plan(
     text: &str,
     lines: &LineIndex,
@@ -52,17 +54,38 @@ pub fn plan(
     meta: &Metadata,
     intents: &[&Intent],
 ) -> Result<Vec<Edit>, String> {
+    edits(
+        &edit::Planner::with_lines(text, header, lines),
+        meta,
+        intents,
+        true,
+    )
+}
+
+/// The edits of `intents`: checked (`check`) or a draft (see
+/// [`edit::Planner::draft`]).
+pub(super) fn edits(
+    planner: &edit::Planner,
+    meta: &Metadata,
+    intents: &[&Intent],
+    check: bool,
+) -> Result<Vec<Edit>, String> {
     let req = Intent::request(intents);
     let mut edits = if req == edit::EditRequest::default() {
         Vec::new()
+    } else if check {
+        planner.plan(&req).map_err(|e| e.to_string())?
     } else {
-        edit::plan(text, header, &req).map_err(|e| e.to_string())?
+        planner.draft(&req).map_err(|e| e.to_string())?
     };
     let block = request(intents);
-    edits.extend(
-        pep723::edit::plan(text, lines, meta, header_end(text, lines, header), &block)
-            .map_err(|e| e.to_string())?,
-    );
+    if !block.is_empty() {
+        let (text, lines, header) = (planner.text(), planner.lines(), planner.header());
+        edits.extend(
+            pep723::edit::plan(text, lines, meta, header_end(text, lines, header), &block)
+                .map_err(|e| e.to_string())?,
+        );
+    }
     Ok(edits)
 }
 
