@@ -164,9 +164,7 @@ fn analyse(
                     .file_ignores
                     .iter()
                     .any(|c| code.starts_with(c.as_str()))
-                && !file_suppressed
-                    .iter()
-                    .any(|c| c == "*" || code.starts_with(c.as_str()))
+                && !imports::suppresses(&file_suppressed, code)
         })
         .collect();
     findings.sort_by(|a, b| {

@@ -37,10 +37,10 @@ impl Needed {
         !self.context.optional && !self.context.type_only
     }
 
+    /// Whether the import's `# nixdeps: ignore[…]` comment suppresses `code`
+    /// (exact codes, as for the import itself: see [`crate::imports::suppresses`]).
     pub fn is_suppressed(&self, code: &str) -> bool {
-        self.suppressed
-            .iter()
-            .any(|c| c == "*" || code.starts_with(c.as_str()))
+        crate::imports::suppresses(&self.suppressed, code)
     }
 
     pub fn resolved_attr(&self) -> Option<&str> {
