@@ -3,12 +3,12 @@
 //! and/or the header (DESIGN §12).
 
 use super::{Ctx, Intent};
-use crate::db::{pep503, Database, Resolution};
+use crate::db::{Database, Resolution};
 use crate::diagnostic::Edit;
 use crate::header::{edit, Header};
 use crate::imports::Class;
 use crate::pep723::{self, Metadata};
-use crate::resolve::{Matching, Needed};
+use crate::resolve::{AttrIndex, Matching, Needed};
 use crate::span::LineIndex;
 use std::collections::{HashMap, HashSet};
 
@@ -89,63 +89,33 @@ pub(super) fn edits(
     Ok(edits)
 }
 
-/// What the block's distributions provide, indexed so that matching costs
-/// one database look-up per distribution and per import, not per pair.
-/// The same facts as [`crate::resolve::provides`] for each distribution's
-/// attribute (and the attribute it was renamed to).
+/// What the block's distributions provide: their attributes' [`AttrIndex`],
+/// and their PyPI names.
 struct Index {
-    /// Attribute (as written and canonical) → distributions.
-    attrs: HashMap<String, Vec<usize>>,
-    /// PEP 503 form of those attributes → distributions.
-    normalised: HashMap<String, Vec<usize>>,
-    /// Provided module → distributions.
-    modules: HashMap<String, Vec<usize>>,
+    attrs: AttrIndex,
     /// PyPI name → distributions.
     names: HashMap<String, Vec<usize>>,
 }
 
 impl Index {
     fn new(db: &Database, names: &[&str]) -> Index {
-        let mut ix = Index {
-            attrs: HashMap::new(),
-            normalised: HashMap::new(),
-            modules: HashMap::new(),
-            names: HashMap::new(),
-        };
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, name) in names.iter().enumerate() {
-            ix.names.entry((*name).to_owned()).or_default().push(i);
-            let attr = db.attr_of_pypi(name);
-            let mut attrs = vec![attr.clone()];
-            if let Some(current) = db.canonical(&attr).filter(|c| *c != attr) {
-                attrs.push(current);
-            }
-            for a in attrs {
-                ix.normalised.entry(pep503(&a)).or_default().push(i);
-                for m in db.provides(&a) {
-                    ix.modules.entry(m).or_default().push(i);
-                }
-                ix.attrs.entry(a).or_default().push(i);
-            }
+            by_name.entry((*name).to_owned()).or_default().push(i);
         }
-        ix
+        Index {
+            attrs: AttrIndex::new(db, names.iter().map(|n| db.attr_of_pypi(n))),
+            names: by_name,
+        }
     }
 
     fn providers(&self, db: &Database, need: &Needed) -> Vec<usize> {
-        let get = |m: &HashMap<String, Vec<usize>>, k: &str| m.get(k).cloned().unwrap_or_default();
-        let mut out = get(&self.normalised, &pep503(need.top_level()));
-        out.extend(get(&self.modules, need.top_level()));
-        out.extend(get(&self.modules, &need.module));
-        if let Resolution::Resolved {
-            attr, alternatives, ..
-        } = &need.resolution
-        {
-            for a in std::iter::once(attr).chain(alternatives) {
-                out.extend(get(&self.attrs, a));
-            }
-            out.extend(get(&self.names, &db.pypi_name(attr)));
+        let mut out = self.attrs.providers(need);
+        if let Resolution::Resolved { attr, .. } = &need.resolution {
+            out.extend(self.names.get(&db.pypi_name(attr)).into_iter().flatten());
+            out.sort_unstable();
+            out.dedup();
         }
-        out.sort_unstable();
-        out.dedup();
         out
     }
 }
