@@ -557,34 +557,30 @@ fn suppression_codes_match_exactly_on_both_paths() {
         found.sort();
         found
     };
-    // Unsuppressed: requests is unused (ND002), yaml missing (ND001).
-    let body = "import yaml";
-    assert_eq!(codes(&format!("{head}{body}\n")), ["ND001", "ND002"]);
-    // The import path (resolve stage): ND001 by code, lower case too; a prefix does nothing.
-    assert_eq!(
-        codes(&format!("{head}{body}  # nixdeps: ignore[nd001]\n")),
-        ["ND002"]
-    );
-    assert_eq!(
-        codes(&format!("{head}{body}  # nixdeps: ignore[ND00]\n")),
-        ["ND001", "ND002"]
-    );
-    assert_eq!(
-        codes(&format!("{head}{body}  # nixdeps: ignore[ND]\n")),
-        ["ND001", "ND002"]
-    );
-    // The header block (whole file): the same matcher.
-    assert_eq!(
-        codes(&format!("{head}# nixdeps: ignore[ND002]\n{body}\n")),
-        ["ND001"]
-    );
-    assert_eq!(
-        codes(&format!("{head}# nixdeps: ignore[ND00]\n{body}\n")),
-        ["ND001", "ND002"]
-    );
-    assert!(codes(&format!("{head}# nixdeps: ignore\n{body}\n")).is_empty());
+    // (text after the header, codes left): unsuppressed, requests is unused
+    // (ND002) and yaml missing (ND001).
+    let cases: [(&str, &[&str]); 7] = [
+        ("import yaml\n", &["ND001", "ND002"]),
+        // The import path (resolve stage): by code, lower case too; a prefix does nothing.
+        ("import yaml  # nixdeps: ignore[nd001]\n", &["ND002"]),
+        (
+            "import yaml  # nixdeps: ignore[ND00]\n",
+            &["ND001", "ND002"],
+        ),
+        ("import yaml  # nixdeps: ignore[ND]\n", &["ND001", "ND002"]),
+        // The header block (whole file): the same matcher.
+        ("# nixdeps: ignore[ND002]\nimport yaml\n", &["ND001"]),
+        (
+            "# nixdeps: ignore[ND00]\nimport yaml\n",
+            &["ND001", "ND002"],
+        ),
+        ("# nixdeps: ignore\nimport yaml\n", &[]),
+    ];
+    for (rest, left) in cases {
+        assert_eq!(codes(&format!("{head}{rest}")), left, "{rest:?}");
+    }
     // Prefixes stay what the configuration selects with.
-    let p = write(t.path(), "s.py", &format!("{head}{body}\n"));
+    let p = write(t.path(), "s.py", &format!("{head}import yaml\n"));
     let (_, out, _) = stdout_of(
         nixdeps()
             .args([
