@@ -153,6 +153,7 @@ fn analyse(
         bom: settings.bom,
         metadata: &metadata,
         uv,
+        propagators: Default::default(),
     };
     let file_suppressed = imports::file_suppressions(text);
     let mut findings: Vec<Finding> = rules::check(&ctx)

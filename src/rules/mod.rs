@@ -136,6 +136,9 @@ pub struct Ctx<'a> {
     /// The interpreter is uv: the block declares, and [`Ctx::matching`]
     /// matches the block's requirements instead of the header's declarations.
     pub uv: bool,
+    /// What the declarations propagate, walked once when ND001/ND008 first
+    /// ask (`Default::default()` to build a `Ctx`).
+    pub propagators: std::cell::OnceCell<crate::db::Propagators>,
 }
 
 impl Ctx<'_> {
