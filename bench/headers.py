@@ -14,7 +14,9 @@ header is hostile in one way:
 - options:       N lines of `-I`, `--arg`, `--argstr`, `--keep` and bundled short options, then one
                  `-p python3Packages.requests`;
 - with-packages: one `python3.withPackages (ps: [ … ])` list of N elements, every tenth one new,
-                 the rest repeats (ND005 inside one Nix list).
+                 the rest repeats (ND005 inside one Nix list);
+- imports:       N/2 lines declaring packages and N/2 imports of other packages' modules (ND001,
+                 ND002, ND008 meet: each import against every declaration was N² / 4).
 Then it times, with the release binary and best of --runs (CPU user+sys beside wall time):
 `check --no-config FILE` (human output), `check --no-config --diff FILE`, and
 `check --no-config --fix` on a fresh copy of FILE. It checks that the fix did its work (the
@@ -68,10 +70,15 @@ def generate(shape: str, n: int, names: list[str]) -> str:
         imports = "".join(f"import {names[i // 10 % len(names)].replace('-', '_')}  # nixdeps: ignore\n"
                           for i in range(0, min(n, 50), 10))
         return SHEBANG + f'#!nix-shell -p "python3.withPackages (ps: [ {items} ])"\n' + imports
+    if shape == "imports":
+        half = n // 2
+        head = "".join(f"#!nix-shell -p python3Packages.{names[i % len(names)]}\n" for i in range(half))
+        body = "".join(f"import {names[-1 - i % len(names)].replace('-', '_')}\n" for i in range(n - half))
+        return SHEBANG + head + body
     raise SystemExit(f"unknown shape {shape}")
 
 
-SHAPES = ["repeat", "one-line", "distinct", "options", "with-packages"]
+SHAPES = ["repeat", "one-line", "distinct", "options", "with-packages", "imports"]
 MODES = ["check", "diff", "fix"]
 
 
