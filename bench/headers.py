@@ -96,12 +96,12 @@ def run_once(argv: list[str], cwd: Path) -> tuple[float, float, int, bytes]:
 
 
 def diagnostics(nixdeps: Path, path: Path) -> tuple[int, int]:
-    """(diagnostics, of which with a fix) of `check --output-format json`."""
+    """(diagnostics, of which with a safe fix: what --fix applies) of `check --output-format json`."""
     r = subprocess.run([str(nixdeps), "check", "--no-config", "--output-format", "json", path.name],
                        cwd=path.parent, capture_output=True, check=False)
     found = json.loads(r.stdout or b"[]")
     items = found if isinstance(found, list) else found.get("diagnostics", [])
-    return len(items), sum(1 for d in items if d.get("fix"))
+    return len(items), sum(1 for d in items if (d.get("fix") or {}).get("applicability") == "safe")
 
 
 def measure(nixdeps: Path, mode: str, src: Path, runs: int) -> dict:
@@ -168,10 +168,10 @@ def main() -> None:
     md = ["# nixdeps check: scaling with the size of one header", "", f"Machine: {machine_line()}.",
           f"Binary: {nixdeps}. Best of {args.runs}; `check --no-config` (human output), `--diff`, "
           "`--fix` on a fresh copy.", "",
-          "| shape | N | KB | diagnostics (fixable) | mode | wall (best) | CPU (best) | output KB | left after --fix |",
+          "| shape | N | KB | diagnostics (safe fixes) | mode | wall (best) | CPU (best) | output KB | left after --fix |",
           "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
     for r in rows:
-        left = f"{r['after_fix']} ({r['after_fix_fixable']} fixable)" if "after_fix" in r else ""
+        left = f"{r['after_fix']} ({r['after_fix_fixable']} safe fixes)" if "after_fix" in r else ""
         md.append(f"| {r['shape']} | {r['n']} | {r['bytes'] / 1e3:.0f} | {r['diagnostics']} ({r['fixable']}) | "
                   f"{r['mode']} | {fmt_s(r['wall'])} | {fmt_s(r['cpu'])} | {r['out_bytes'] / 1e3:.0f} | {left} |")
     md += ["", "| shape | mode | growth exponent b (wall) | b (CPU) | verdict |", "|---|---|---:|---:|---|"]
