@@ -98,14 +98,8 @@ pub(crate) fn io_err(e: io::Error) -> RunError {
 }
 
 pub(crate) fn version_arg(v: Option<&str>) -> Result<Option<PyVersion>, RunError> {
-    v.map(|s| {
-        crate::cli::parse_python_version(s).ok_or_else(|| {
-            usage(format!(
-                "invalid --python-version {s:?}: expected 3.Y, e.g. 3.13"
-            ))
-        })
-    })
-    .transpose()
+    v.map(|s| PyVersion::parse(s).map_err(|e| usage(format!("invalid --python-version: {e}"))))
+        .transpose()
 }
 
 pub(crate) fn read_script(path: &Path) -> Result<(Vec<u8>, read::Source), RunError> {

@@ -13,6 +13,7 @@ use crate::resolve::{self, Matching, Needed, ResolveSettings};
 use crate::rules::{self, Finding, Intent};
 use crate::shell;
 use crate::span::LineIndex;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The default Python of the current nixpkgs `python3` (DESIGN §2.3).
@@ -235,6 +236,7 @@ fn analyse(
         metadata: &metadata,
         uv,
         shell: shell.as_ref(),
+        propagators: Default::default(),
     };
     let file_suppressed = imports::file_suppressions(text);
     let mut findings: Vec<Finding> = rules::check(&ctx)
@@ -246,9 +248,7 @@ fn analyse(
                     .file_ignores
                     .iter()
                     .any(|c| code.starts_with(c.as_str()))
-                && !file_suppressed
-                    .iter()
-                    .any(|c| c == "*" || code.starts_with(c.as_str()))
+                && !imports::suppresses(&file_suppressed, code)
         })
         .collect();
     findings.sort_by(|a, b| {
@@ -284,20 +284,21 @@ fn applicable_intents(findings: &[Finding], unsafe_too: bool) -> Vec<&Intent> {
 
 /// The attribute multiset the header should declare after `req`.
 fn expected_after(header: &Header, req: &edit::EditRequest) -> Vec<String> {
+    let remove: HashSet<usize> = req.remove.iter().copied().collect();
+    let mut rename: HashMap<usize, &String> = HashMap::new();
+    for (i, s) in &req.rename {
+        rename.entry(*i).or_insert(s);
+    }
     let mut attrs: Vec<String> = header
         .declarations
         .iter()
         .enumerate()
-        .filter(|(i, _)| !req.remove.contains(i))
-        .map(|(i, d)| {
-            req.rename
-                .iter()
-                .find(|(j, _)| *j == i)
-                .map_or_else(|| d.attr.clone(), |(_, new)| new.clone())
-        })
+        .filter(|(i, _)| !remove.contains(i))
+        .map(|(i, d)| rename.get(&i).map_or(&d.attr, |s| *s).clone())
         .collect();
+    let mut present: HashSet<String> = attrs.iter().cloned().collect();
     for a in &req.add {
-        if !attrs.contains(a) {
+        if present.insert(a.clone()) {
             attrs.push(a.clone());
         }
     }
@@ -317,15 +318,17 @@ fn verify_block(
             m.message
         )));
     }
+    let remove: HashSet<usize> = req.remove.iter().copied().collect();
     let mut want: Vec<&str> = before
         .names()
         .into_iter()
         .enumerate()
-        .filter(|(i, _)| !req.remove.contains(i))
+        .filter(|(i, _)| !remove.contains(i))
         .map(|(_, n)| n)
         .collect();
+    let mut present: HashSet<&str> = want.iter().copied().collect();
     for a in &req.add {
-        if !want.contains(&a.as_str()) {
+        if present.insert(a) {
             want.push(a);
         }
     }

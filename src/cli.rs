@@ -172,11 +172,3 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub packages: PackageArgs,
 }
-
-/// Parse `X.Y` (3.8 … 3.19).
-pub fn parse_python_version(s: &str) -> Option<crate::header::PyVersion> {
-    let (a, b) = s.trim().split_once('.')?;
-    let major: u8 = a.parse().ok()?;
-    let minor: u8 = b.parse().ok()?;
-    (major == 3 && minor < 20).then_some(crate::header::PyVersion { major, minor })
-}

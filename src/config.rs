@@ -458,7 +458,7 @@ impl Ctx<'_> {
                         describe(value.get_ref())
                     ))
                 })?;
-                config.python_version = Some(parse_py_version(text).map_err(bad)?);
+                config.python_version = Some(PyVersion::parse(text).map_err(bad)?);
             }
             "select" => config.select = Some(self.codes(&full, value.get_ref()).map_err(bad)?),
             "ignore" => config.ignore = self.codes(&full, value.get_ref()).map_err(bad)?,
@@ -645,24 +645,6 @@ fn strings(value: &Value) -> Result<Vec<String>, String> {
 pub fn is_code_selector(code: &str) -> bool {
     code.strip_prefix("ND")
         .is_some_and(|digits| digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// `"3.12"` → 3.12. Python 2 and malformed versions are errors.
-pub fn parse_py_version(text: &str) -> Result<PyVersion, String> {
-    let malformed =
-        || format!("{text:?} is not a Python version (expected \"3.N\", e.g. \"3.12\")");
-    let (major, minor) = text.trim().split_once('.').ok_or_else(malformed)?;
-    let major: u8 = major.parse().map_err(|_| malformed())?;
-    let minor: u8 = minor.parse().map_err(|_| malformed())?;
-    if major != 3 {
-        return Err(format!(
-            "Python {text} is not supported: nixdeps checks Python 3 scripts (expected \"3.N\")"
-        ));
-    }
-    if minor > 99 {
-        return Err(malformed());
-    }
-    Ok(PyVersion { major, minor })
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -1,11 +1,12 @@
 //! Resolve stage: each import the script needs, classified, mapped to a
 //! nixpkgs attribute, and matched against what the header declares.
 
+use crate::db::pep503;
 use crate::db::{Database, Resolution};
 use crate::header::{Header, PyVersion};
 use crate::imports::{Class, Context};
 use crate::span::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// One import the script needs at run time (or for typing), after
@@ -40,10 +41,10 @@ impl Needed {
         !self.context.optional && !self.context.type_only
     }
 
+    /// Whether the import's `# nixdeps: ignore[…]` comment suppresses `code`
+    /// (exact codes, as for the import itself: see [`crate::imports::suppresses`]).
     pub fn is_suppressed(&self, code: &str) -> bool {
-        self.suppressed
-            .iter()
-            .any(|c| c == "*" || code.starts_with(c.as_str()))
+        crate::imports::suppresses(&self.suppressed, code)
     }
 
     /// How the import was classified and resolved, in words:
@@ -224,11 +225,64 @@ fn provides_as(db: &Database, attr: &str, need: &Needed) -> bool {
         }
     }
     let top = need.top_level();
-    crate::db::pep503(top) == crate::db::pep503(attr)
+    pep503(top) == pep503(attr)
         || db
             .provides(attr)
             .iter()
             .any(|m| m == top || *m == need.module)
+}
+
+/// Which of a list of attributes provide an import: the answer of
+/// [`provides`] for each of them, at a few look-ups per import instead of
+/// one test per (import, attribute) pair, so that a header of thousands of
+/// declarations and a script of thousands of imports meet in linear time.
+pub struct AttrIndex {
+    /// Attribute (as written, and the one it was renamed to) → positions.
+    attrs: HashMap<String, Vec<usize>>,
+    /// PEP 503 form of those attributes → positions.
+    normalised: HashMap<String, Vec<usize>>,
+    /// Module one of those attributes provides → positions.
+    modules: HashMap<String, Vec<usize>>,
+}
+
+impl AttrIndex {
+    pub fn new(db: &Database, attrs: impl IntoIterator<Item = String>) -> AttrIndex {
+        let mut ix = AttrIndex {
+            attrs: HashMap::new(),
+            normalised: HashMap::new(),
+            modules: HashMap::new(),
+        };
+        for (i, attr) in attrs.into_iter().enumerate() {
+            let renamed = db.canonical(&attr).filter(|c| *c != attr);
+            for a in std::iter::once(attr).chain(renamed) {
+                ix.normalised.entry(pep503(&a)).or_default().push(i);
+                for m in db.provides(&a) {
+                    ix.modules.entry(m).or_default().push(i);
+                }
+                ix.attrs.entry(a).or_default().push(i);
+            }
+        }
+        ix
+    }
+
+    /// Positions of the attributes that provide `need`, sorted, once each.
+    pub fn providers(&self, need: &Needed) -> Vec<usize> {
+        let get = |m: &HashMap<String, Vec<usize>>, k: &str| m.get(k).cloned().unwrap_or_default();
+        let mut out = get(&self.normalised, &pep503(need.top_level()));
+        out.extend(get(&self.modules, need.top_level()));
+        out.extend(get(&self.modules, &need.module));
+        if let Resolution::Resolved {
+            attr, alternatives, ..
+        } = &need.resolution
+        {
+            for a in std::iter::once(attr).chain(alternatives) {
+                out.extend(get(&self.attrs, a));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// Which declarations (by index) provide each needed import, and which
@@ -242,26 +296,23 @@ pub struct Matching {
 
 pub fn match_declarations(db: &Database, header: &Header, needed: &[Needed]) -> Matching {
     let decls = &header.declarations;
+    let index = AttrIndex::new(db, decls.iter().map(|d| d.attr.clone()));
+    let mut by_attr: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, d) in decls.iter().enumerate() {
+        by_attr.entry(d.attr.as_str()).or_default().push(i);
+    }
     let mut used = vec![false; decls.len()];
     let providers = needed
         .iter()
         .map(|n| {
-            if n.class != Class::ThirdParty && !matches!(n.class, Class::RemovedStdlib { .. }) {
-                return Vec::new();
-            }
-            let restored = match &n.class {
-                Class::RemovedStdlib { restored_by, .. } => restored_by.as_deref(),
-                _ => None,
+            let p: Vec<usize> = match &n.class {
+                Class::ThirdParty => index.providers(n),
+                Class::RemovedStdlib { restored_by, .. } => match restored_by {
+                    Some(attr) => by_attr.get(attr.as_str()).cloned().unwrap_or_default(),
+                    None => index.providers(n),
+                },
+                _ => Vec::new(),
             };
-            let p: Vec<usize> = decls
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| {
-                    Some(d.attr.as_str()) == restored
-                        || (restored.is_none() && provides(db, &d.attr, n))
-                })
-                .map(|(i, _)| i)
-                .collect();
             for &i in &p {
                 used[i] = true;
             }
@@ -269,22 +320,93 @@ pub fn match_declarations(db: &Database, header: &Header, needed: &[Needed]) -> 
         })
         .collect();
     // A stub package is used when the package it types is.
+    let mut used_attrs: HashSet<&str> = decls
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| **u)
+        .map(|(d, _)| d.attr.as_str())
+        .collect();
+    let resolved: HashSet<&str> = needed.iter().filter_map(Needed::resolved_attr).collect();
     for (i, d) in decls.iter().enumerate() {
         if used[i] {
             continue;
         }
         if let Some(target) = db.stub_target(&d.attr) {
-            let target_used = decls
-                .iter()
-                .enumerate()
-                .any(|(j, e)| used[j] && e.attr == target)
-                || needed
-                    .iter()
-                    .any(|n| n.resolved_attr() == Some(target.as_str()));
-            if target_used {
+            if used_attrs.contains(target.as_str()) || resolved.contains(target.as_str()) {
                 used[i] = true;
+                used_attrs.insert(d.attr.as_str());
             }
         }
     }
     Matching { providers, used }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need(db: &Database, module: &str) -> Needed {
+        Needed {
+            module: module.into(),
+            span: Span::default(),
+            context: Context::default(),
+            class: Class::ThirdParty,
+            via: None,
+            line: 1,
+            suppressed: Vec::new(),
+            resolution: db.resolve(module),
+            unfollowed_sys_path: None,
+        }
+    }
+
+    /// The index answers what [`provides`] answers, pair by pair.
+    #[test]
+    fn index_agrees_with_provides() {
+        let db = Database::get();
+        let attrs: Vec<String> = [
+            "requests",
+            "pyyaml",
+            "PyYAML",
+            "beautifulsoup4",
+            "pillow",
+            "urllib3",
+            "types-requests",
+            "google-cloud-storage",
+            "protobuf",
+            "no-such-attr",
+            "requests",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let index = AttrIndex::new(db, attrs.iter().cloned());
+        let modules = [
+            "requests",
+            "requests.adapters",
+            "yaml",
+            "bs4",
+            "PIL",
+            "PIL.Image",
+            "urllib3",
+            "google.cloud.storage",
+            "google.protobuf",
+            "no_such_attr",
+            "numpy",
+            "os",
+        ];
+        for m in modules {
+            let n = need(db, m);
+            let want: Vec<usize> = (0..attrs.len())
+                .filter(|&i| provides(db, &attrs[i], &n))
+                .collect();
+            assert_eq!(index.providers(&n), want, "{m}");
+        }
+        // Repeats are found each, and the test means something.
+        let requests = index.providers(&need(db, "requests"));
+        assert!(
+            requests.contains(&0) && requests.contains(&10),
+            "{requests:?}"
+        );
+        assert!(index.providers(&need(db, "yaml")).contains(&1));
+    }
 }

@@ -45,6 +45,18 @@ pub struct Position {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// For text that is not ASCII: the number of characters before each
+    /// multiple of [`BLOCK`] bytes, so a column costs at most a block's
+    /// count, however long the line (empty for ASCII, where bytes are
+    /// characters).
+    chars_at: Vec<usize>,
+}
+
+const BLOCK: usize = 256;
+
+/// Characters in `bytes` (valid UTF-8 cut anywhere): the bytes that start one.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
@@ -52,7 +64,26 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let mut chars_at = Vec::new();
+        if !text.is_ascii() {
+            chars_at.reserve(text.len() / BLOCK + 1);
+            let mut total = 0;
+            chars_at.push(0);
+            for block in text.as_bytes().chunks(BLOCK) {
+                total += char_starts(block);
+                chars_at.push(total);
+            }
+        }
+        LineIndex { starts, chars_at }
+    }
+
+    /// Characters before byte `offset` (a char boundary) of `text`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.chars_at.is_empty() {
+            return offset;
+        }
+        let k = offset / BLOCK;
+        self.chars_at[k] + char_starts(&text.as_bytes()[k * BLOCK..offset])
     }
 
     /// 0-based index of the line holding `offset`.
@@ -94,7 +125,7 @@ impl LineIndex {
         }
         Position {
             row: line + 1,
-            column: text[start..end].chars().count() + 1,
+            column: self.chars_before(text, end) - self.chars_before(text, start) + 1,
         }
     }
 }
@@ -114,5 +145,24 @@ mod tests {
         assert_eq!(idx.line_span(t, 1), Span::new(3, 7));
         assert_eq!(idx.line_span(t, 2), Span::new(9, 13));
         assert_eq!(idx.line_of(9), 2);
+    }
+
+    #[test]
+    fn columns_on_long_lines_cross_blocks() {
+        // Multi-byte characters straddle the block boundaries.
+        let line: String = "aé日".repeat(200);
+        let t = format!("x\n{line}\n");
+        let idx = LineIndex::new(&t);
+        for (k, (byte, _)) in line.char_indices().enumerate() {
+            let p = idx.position(&t, 2 + byte);
+            assert_eq!(
+                p,
+                Position {
+                    row: 2,
+                    column: k + 1
+                }
+            );
+        }
+        assert_eq!(idx.position(&t, t.len()).row, 3);
     }
 }

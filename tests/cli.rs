@@ -482,3 +482,116 @@ fn a_bom_before_the_shebang_is_reported() {
     std::fs::write(&p, CLEAN).unwrap();
     nixdeps().arg("check").arg(&p).assert().code(0);
 }
+
+/// `--python-version` and the configuration's `python-version` are read by
+/// one parser: every value is accepted by both or refused by both, with the
+/// same reason.
+#[test]
+fn python_version_cli_and_config_agree() {
+    let t = tempfile::tempdir().unwrap();
+    let script = write(t.path(), "s.py", CLEAN);
+    let cases = [
+        ("3.0", true),
+        ("3.8", true),
+        ("3.13", true),
+        // Past 3.19, which the command line used to refuse.
+        ("3.20", true),
+        ("3.99", true),
+        (" 3.12 ", true),
+        ("3.100", false),
+        ("3.+1", false),
+        ("3.08", false),
+        ("3", false),
+        ("3.x", false),
+        ("banana", false),
+        ("2.7", false),
+        ("4.0", false),
+    ];
+    for (value, accepted) in cases {
+        let (code, _, err) = stdout_of(
+            nixdeps()
+                .args(["check", "--no-config", "--python-version", value])
+                .arg(&script),
+        );
+        let config = nixdeps::config::Config::parse(
+            Path::new("/p/nixdeps.toml"),
+            &format!("python-version = {value:?}\n"),
+        );
+        assert_eq!(code == 0, accepted, "--python-version {value:?}: {err}");
+        assert_eq!(
+            config.is_ok(),
+            accepted,
+            "python-version = {value:?}: {config:?}"
+        );
+        if !accepted {
+            let reason = config.unwrap_err().to_string();
+            let reason = reason.rsplit("`python-version`: ").next().unwrap();
+            assert!(
+                err.contains(reason),
+                "{value:?}: CLI says {err:?}, config {reason:?}"
+            );
+        }
+    }
+}
+
+/// `# nixdeps: ignore[…]` names codes, on an import and in the header block
+/// alike: the exact code (any case) suppresses, a prefix does not (as ruff's
+/// `# noqa: F4` does not suppress F401).
+#[test]
+fn suppression_codes_match_exactly_on_both_paths() {
+    let t = tempfile::tempdir().unwrap();
+    let head = "#!/usr/bin/env nix-shell\n#!nix-shell -i python3 -p \"python3.withPackages (ps: [ ps.requests ])\"\n";
+    let codes = |text: &str| {
+        let p = write(t.path(), "s.py", text);
+        let (_, out, _) = stdout_of(
+            nixdeps()
+                .args(["check", "--no-config", "--output-format", "concise"])
+                .arg(&p),
+        );
+        let mut found: Vec<String> = out
+            .lines()
+            .filter_map(|l| l.split(": ").nth(1))
+            .filter_map(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+            .collect();
+        found.sort();
+        found
+    };
+    // (text after the header, codes left): unsuppressed, requests is unused
+    // (ND002) and yaml missing (ND001).
+    let cases: [(&str, &[&str]); 7] = [
+        ("import yaml\n", &["ND001", "ND002"]),
+        // The import path (resolve stage): by code, lower case too; a prefix does nothing.
+        ("import yaml  # nixdeps: ignore[nd001]\n", &["ND002"]),
+        (
+            "import yaml  # nixdeps: ignore[ND00]\n",
+            &["ND001", "ND002"],
+        ),
+        ("import yaml  # nixdeps: ignore[ND]\n", &["ND001", "ND002"]),
+        // The header block (whole file): the same matcher.
+        ("# nixdeps: ignore[ND002]\nimport yaml\n", &["ND001"]),
+        (
+            "# nixdeps: ignore[ND00]\nimport yaml\n",
+            &["ND001", "ND002"],
+        ),
+        ("# nixdeps: ignore\nimport yaml\n", &[]),
+    ];
+    for (rest, left) in cases {
+        assert_eq!(codes(&format!("{head}{rest}")), left, "{rest:?}");
+    }
+    // Prefixes stay what the configuration selects with.
+    let p = write(t.path(), "s.py", &format!("{head}import yaml\n"));
+    let (_, out, _) = stdout_of(
+        nixdeps()
+            .args([
+                "check",
+                "--no-config",
+                "--output-format",
+                "concise",
+                "--ignore",
+                "ND00",
+            ])
+            .arg(&p),
+    );
+    assert!(!out.contains("ND00"), "{out}");
+}

@@ -149,3 +149,34 @@ fn provided_transitively_answers_nd008() {
     // A variant declared directly counts as providing its base's module.
     assert_eq!(db.provided_transitively(&["django_4"], "django"), None);
 }
+
+/// `propagators` (one walk per declared attribute) answers what
+/// `propagated_by` answers, for every attribute with dependencies.
+#[test]
+fn propagators_agree_with_propagated_by() {
+    let db = Database::get();
+    let attrs: Vec<&str> = db.dep_attrs();
+    // Repeats, and the attribute asked about among the declared ones.
+    let declared: Vec<&str> = attrs
+        .iter()
+        .step_by(7)
+        .chain(attrs.iter().step_by(11))
+        .copied()
+        .chain(["requests", "urllib3", "no-such-attr"])
+        .collect();
+    let p = db.propagators(&declared);
+    let mut found = 0;
+    for a in attrs
+        .iter()
+        .copied()
+        .chain(["urllib3", "idna", "no-such-attr"])
+    {
+        let want = db.propagated_by(&declared, a);
+        found += usize::from(want.is_some());
+        assert_eq!(p.chain(db, a), want, "{a}");
+    }
+    assert!(
+        found > 20,
+        "{found} propagated attributes: the test means something"
+    );
+}

@@ -66,11 +66,7 @@ fn fix_mode(args: &CheckArgs) -> FixMode {
 }
 
 fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(path, path)
-        .to_string()
+    crate::report::diff::unified(path, old, new)
 }
 
 fn check_one(

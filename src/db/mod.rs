@@ -243,6 +243,29 @@ impl<V> Table<V> {
     }
 }
 
+/// Which declared attributes propagate which attributes (see
+/// [`Database::propagators`]).
+pub struct Propagators {
+    /// The declared attributes, once each, in order.
+    declared: Vec<String>,
+    /// Canonical attribute → the first two of `declared` that propagate it.
+    reach: HashMap<String, Vec<usize>>,
+}
+
+impl Propagators {
+    /// [`Database::propagated_by`] of the declared attributes and `attr`.
+    pub fn chain(&self, db: &Database, attr: &str) -> Option<Vec<String>> {
+        let goal = db.canonical(attr).unwrap_or_else(|| attr.to_string());
+        let d = self
+            .reach
+            .get(&goal)?
+            .iter()
+            .map(|&k| &self.declared[k])
+            .find(|d| *d != attr)?;
+        db.propagation_path(d, attr)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Database {
     /// One attribute a line, sorted, no header.
@@ -742,6 +765,38 @@ impl Database {
             .iter()
             .filter(|d| **d != attr)
             .find_map(|d| self.propagation_path(d, attr))
+    }
+
+    /// What `declared` propagates, for many [`Database::propagated_by`]
+    /// questions about one header: one walk from each declared attribute,
+    /// not one per (question, attribute).
+    pub fn propagators(&self, declared: &[&str]) -> Propagators {
+        let mut seen_decl = HashSet::new();
+        let declared: Vec<String> = declared
+            .iter()
+            .filter(|d| seen_decl.insert(**d))
+            .map(|d| d.to_string())
+            .collect();
+        let mut reach: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, d) in declared.iter().enumerate() {
+            // The walk of `propagation_path`, to the end.
+            let start = self.canonical(d).unwrap_or_else(|| d.clone());
+            let mut seen: HashSet<String> = HashSet::from([start.clone()]);
+            let mut queue = VecDeque::from([start]);
+            while let Some(cur) = queue.pop_front() {
+                for dep in self.direct_deps(&cur).unwrap_or_default() {
+                    if seen.insert(dep.clone()) {
+                        let by = reach.entry(dep.clone()).or_default();
+                        // Two are enough: a question skips at most one, itself.
+                        if by.len() < 2 {
+                            by.push(k);
+                        }
+                        queue.push_back(dep);
+                    }
+                }
+            }
+        }
+        Propagators { declared, reach }
     }
 
     /// ND008 in one call: when `module` is not provided by any of the

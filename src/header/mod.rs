@@ -45,6 +45,35 @@ pub struct PyVersion {
     pub minor: u8,
 }
 
+impl PyVersion {
+    /// A version as a user names it, for `--python-version` and the
+    /// configuration's `python-version` alike: `3.N` with N from 0 to 99,
+    /// written in digits without a sign or leading zero (surrounding blanks
+    /// allowed). Python 2 and other majors are refused with their own message.
+    pub fn parse(text: &str) -> Result<PyVersion, String> {
+        let malformed =
+            || format!("{text:?} is not a Python version (expected \"3.N\", e.g. \"3.12\")");
+        let number = |s: &str| {
+            let digits = !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+            (digits && (s.len() == 1 || !s.starts_with('0')))
+                .then(|| s.parse::<u8>().ok())
+                .flatten()
+        };
+        let (major, minor) = text.trim().split_once('.').ok_or_else(malformed)?;
+        let (major, minor) = (
+            number(major).ok_or_else(malformed)?,
+            number(minor).ok_or_else(malformed)?,
+        );
+        if major != 3 {
+            return Err(format!(
+                "Python {} is not supported: nixdeps checks Python 3 scripts (expected \"3.N\")",
+                text.trim()
+            ));
+        }
+        Ok(PyVersion { major, minor })
+    }
+}
+
 impl std::fmt::Display for PyVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}", self.major, self.minor)
@@ -155,7 +184,7 @@ pub struct PythonRef {
     pub from_set: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeclStyle {
     /// `-p python3Packages.requests` (also `python3.pkgs.requests`).
@@ -264,6 +293,10 @@ pub struct Header {
     /// Indices into [`Header::words`] of the package expressions (`-p`
     /// words), in order: what nix-shell pastes into `buildInputs`.
     pub package_words: Vec<usize>,
+    /// The word group of each (style, prefix) in [`Header::lists`]: found
+    /// by look-up, as a header may have thousands of lists.
+    #[serde(skip)]
+    pub(crate) word_groups: std::collections::HashMap<(DeclStyle, String), usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -306,12 +306,8 @@ fn installable_decl(
 /// the same prefix.
 pub(crate) fn push_word_decl(h: &mut Header, wi: usize, mut d: WordDecl) {
     d.python.from_set = true;
-    let list = match h
-        .lists
-        .iter()
-        .position(|l| l.style == d.style && l.prefix.as_deref() == Some(d.prefix.as_str()))
-    {
-        Some(i) => {
+    let list = match h.word_groups.get(&(d.style, d.prefix.clone())) {
+        Some(&i) => {
             h.lists[i].span = h.lists[i].span.cover(d.element);
             i
         }
@@ -328,7 +324,9 @@ pub(crate) fn push_word_decl(h: &mut Header, wi: usize, mut d: WordDecl) {
                 text_close: 0,
             });
             h.pythons.push(d.python.clone());
-            h.lists.len() - 1
+            let i = h.lists.len() - 1;
+            h.word_groups.insert((d.style, d.prefix.clone()), i);
+            i
         }
     };
     h.declarations.push(Declaration {

@@ -27,6 +27,7 @@ fn empty_header(kind: HeaderKind, shebang: &Shebang) -> Header {
         run: None,
         nix_files: Vec::new(),
         package_words: Vec::new(),
+        word_groups: Default::default(),
     }
 }
 
@@ -170,19 +171,23 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
         });
     }
 
-    // Tokens: (text, word index); bundled short options are expanded as
-    // nix does (`-abc` → `-a -b -c`, `-j3` → `-j 3`).
+    // Tokens still to read, (text, word index), the next one last, so that
+    // taking one, skipping option values and expanding a bundle of short
+    // options as nix does (`-abc` → `-a -b -c`, `-j3` → `-j 3`) all happen at
+    // the end of the stack, never by shifting the rest.
     let mut toks: Vec<(String, usize)> = h
         .words
         .iter()
         .enumerate()
+        .rev()
         .map(|(i, w)| (w.text.clone(), i))
         .collect();
+    let skip = |toks: &mut Vec<(String, usize)>, n: usize| {
+        toks.truncate(toks.len().saturating_sub(n));
+    };
     let mut positional = Vec::new();
     let mut expr_mode = false;
-    let mut i = 0;
-    while i < toks.len() {
-        let (t, wi) = toks[i].clone();
+    while let Some((t, wi)) = toks.pop() {
         let span = h.words[wi].span;
         let bytes = t.as_bytes();
         if bytes.len() > 2 && bytes[0] == b'-' && bytes[1] != b'-' && bytes[1].is_ascii_alphabetic()
@@ -208,10 +213,15 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
                     "nix splits bundled short options (`-ipython3` means `-i -p -y …`); write the option and its value as two words",
                 );
             }
-            toks.splice(i..=i, expanded);
+            toks.extend(expanded.into_iter().rev());
             continue;
         }
-        let value = |k: usize| toks.get(i + k).map(|(v, w)| (v.clone(), *w));
+        // The k-th token after this one.
+        let value = |k: usize| {
+            toks.len()
+                .checked_sub(k)
+                .map(|j| (toks[j].0.clone(), toks[j].1))
+        };
         match t.as_str() {
             "-p" | "--packages" => h.packages_mode = true,
             "--pure" => h.pure = true,
@@ -220,7 +230,6 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
             "-i" | "--run" | "--command" | "-I" | "--keep" => {
                 let Some((v, vw)) = value(1) else {
                     unsupported(&mut h, span, &t, &format!("`{t}` requires an argument"));
-                    i += 1;
                     continue;
                 };
                 let vspan = h.words[vw].span;
@@ -237,7 +246,7 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
                     "-I" => h.include_paths.push(v),
                     _ => h.keep.push(v),
                 }
-                i += 2;
+                skip(&mut toks, 1);
                 continue;
             }
             "--arg" | "--argstr" | "--option" => {
@@ -253,11 +262,11 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
                     }
                     _ => unsupported(&mut h, span, &t, &format!("`{t}` requires two arguments")),
                 }
-                i += 3;
+                skip(&mut toks, 2);
                 continue;
             }
             s if ONE_VALUE.contains(&s) => {
-                i += 2;
+                skip(&mut toks, 1);
                 continue;
             }
             s if NO_VALUE.contains(&s) => {}
@@ -266,7 +275,6 @@ pub fn parse_nix_shell(text: &str, shebang: &Shebang) -> Header {
             }
             _ => positional.push(wi),
         }
-        i += 1;
     }
     // Words already seen to be plain other packages (`jq` on a hundred
     // thousand lines) are not parsed again.

@@ -367,14 +367,8 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 fn merge_codes(into: &mut Vec<String>, from: &[String]) {
-    for c in from {
-        if !into.contains(c) {
-            into.push(c.clone());
-        }
-    }
-    if into.iter().any(|c| c == super::ALL_CODES) {
-        *into = vec![super::ALL_CODES.to_owned()];
-    }
+    into.extend_from_slice(from);
+    *into = super::suppress::normalise(std::mem::take(into));
 }
 
 /// The package directory a relative import of `level` in `file` starts

@@ -33,7 +33,7 @@ pub mod version_guard;
 pub use analyze::{analyze, Analysis, FileProblem, Needed, SysPathEntry};
 pub use classify::classify;
 pub use firstparty::{first_party_path, module_files};
-pub use suppress::{file_suppressions, parse_ignore, ALL_CODES};
+pub use suppress::{file_suppressions, parse_ignore, suppresses, ALL_CODES};
 
 use crate::header::PyVersion;
 use crate::span::Span;
@@ -89,9 +89,7 @@ impl Import {
 
     /// Whether a diagnostic with `code` on this import is suppressed.
     pub fn is_suppressed(&self, code: &str) -> bool {
-        self.suppressed
-            .iter()
-            .any(|c| c == ALL_CODES || c.eq_ignore_ascii_case(code))
+        suppress::suppresses(&self.suppressed, code)
     }
 }
 

@@ -6,11 +6,40 @@
 //! (codes trimmed and upper-cased; `ignore[]` suppresses nothing), or
 //! nothing / whitespace / another `#` — a bare `ignore`, meaning every code,
 //! represented as `["*"]` ([`ALL_CODES`]).
+//!
+//! A comment names codes, not prefixes: `ignore[ND00]` suppresses nothing,
+//! as ruff's `# noqa: F4` does not suppress F401 (ruff matches a noqa code
+//! exactly, and calls `F4` an invalid code). Prefixes are for the
+//! configuration's `select`, `ignore` and `per-file-ignores`, which select
+//! rules as ruff's do. [`suppresses`] is the one matcher, for an import's
+//! comment and for the header block's alike.
 
 use crate::span::Span;
+use std::collections::HashSet;
 
 /// The single entry of a suppression list that means "every code".
 pub const ALL_CODES: &str = "*";
+
+/// Whether a suppression list (as [`parse_ignore`] returns it) suppresses
+/// `code`: [`ALL_CODES`], or `code` itself, case-insensitively.
+pub fn suppresses(codes: &[String], code: &str) -> bool {
+    codes
+        .iter()
+        .any(|c| c == ALL_CODES || c.eq_ignore_ascii_case(code))
+}
+
+/// `codes` once each, in first-seen order; just [`ALL_CODES`] when it is
+/// among them.
+pub(crate) fn normalise(codes: Vec<String>) -> Vec<String> {
+    if codes.iter().any(|c| c == ALL_CODES) {
+        return vec![ALL_CODES.to_owned()];
+    }
+    let mut seen = HashSet::new();
+    codes
+        .into_iter()
+        .filter(|c| seen.insert(c.clone()))
+        .collect()
+}
 
 /// The codes a comment suppresses, `None` when it has no `nixdeps: ignore`.
 pub fn parse_ignore(comment: &str) -> Option<Vec<String>> {
@@ -38,19 +67,9 @@ pub fn parse_ignore(comment: &str) -> Option<Vec<String>> {
             // `ignored`, `ignore:` …: not our syntax.
             continue;
         };
-        let acc = out.get_or_insert_with(Vec::new);
-        for c in codes {
-            if !acc.contains(&c) {
-                acc.push(c);
-            }
-        }
+        out.get_or_insert_with(Vec::new).extend(codes);
     }
-    if let Some(acc) = &mut out {
-        if acc.iter().any(|c| c == ALL_CODES) {
-            *acc = vec![ALL_CODES.to_owned()];
-        }
-    }
-    out
+    out.map(normalise)
 }
 
 /// Codes suppressed for the whole file by comment lines of the header
@@ -67,16 +86,9 @@ pub fn file_suppressions(text: &str) -> Vec<String> {
         if !t.starts_with('#') {
             break;
         }
-        for c in parse_ignore(t).unwrap_or_default() {
-            if !codes.contains(&c) {
-                codes.push(c);
-            }
-        }
+        codes.extend(parse_ignore(t).unwrap_or_default());
     }
-    if codes.iter().any(|c| c == ALL_CODES) {
-        codes = vec![ALL_CODES.to_owned()];
-    }
-    codes
+    normalise(codes)
 }
 
 /// Line starts, to find the line a statement ends on.
@@ -109,17 +121,10 @@ pub(crate) fn trailing(text: &str, lines: &Lines, comments: &[Span], stmt: Span)
     let mut codes: Vec<String> = Vec::new();
     for c in comments[first..].iter().take_while(|c| c.start < end) {
         if let Some(found) = text.get(c.start..c.end).and_then(parse_ignore) {
-            for code in found {
-                if !codes.contains(&code) {
-                    codes.push(code);
-                }
-            }
+            codes.extend(found);
         }
     }
-    if codes.iter().any(|c| c == ALL_CODES) {
-        codes = vec![ALL_CODES.to_owned()];
-    }
-    codes
+    normalise(codes)
 }
 
 #[cfg(test)]
@@ -152,5 +157,24 @@ mod tests {
             vec!["*".to_string()]
         );
         assert!(file_suppressions("x = 1\n# nixdeps: ignore\n").is_empty());
+    }
+
+    #[test]
+    fn codes_match_exactly_not_by_prefix() {
+        let codes = parse_ignore("# nixdeps: ignore[ND00, nd003]").unwrap();
+        assert!(suppresses(&codes, "ND003"));
+        assert!(suppresses(&codes, "nd003"));
+        // `ND00` is not a code: like ruff's `# noqa: F4`, it suppresses nothing.
+        assert!(!suppresses(&codes, "ND001"));
+        assert!(!suppresses(&codes, "ND0031"));
+        assert!(suppresses(&[ALL_CODES.to_owned()], "ND101"));
+        assert!(!suppresses(&[], "ND001"));
+    }
+
+    #[test]
+    fn many_codes_are_deduplicated() {
+        let list: Vec<String> = (0..20_000).map(|i| format!("X{}", i % 100)).collect();
+        let comment = format!("# nixdeps: ignore[{}]", list.join(","));
+        assert_eq!(parse_ignore(&comment).unwrap().len(), 100);
     }
 }

@@ -25,6 +25,13 @@ use unicode_width::UnicodeWidthChar;
 const TAB_WIDTH: usize = 4;
 /// Spans longer than this many lines show their head and tail only.
 const MAX_SNIPPET_LINES: usize = 6;
+/// Lines longer than this many bytes are shown as a window of about this
+/// size around the span, cut ends marked `...` (as ruff does): a header of
+/// 20,000 words on one line has 20,000 findings on that line.
+const MAX_LINE_BYTES: usize = 160;
+/// Bytes of a window shown before the span.
+const WINDOW_LEAD: usize = 40;
+const ELLIPSIS: &str = "...";
 
 struct Palette {
     color: bool,
@@ -173,11 +180,17 @@ fn write_snippet(
             continue;
         }
         let ls = index.line_span(text, line);
-        let line_text = &text[ls.start..ls.end];
-        let (shown, cols) = display_line(line_text);
-        let a = span.start.clamp(ls.start, ls.end) - ls.start;
-        let b = span.end.clamp(ls.start, ls.end) - ls.start;
-        let (ca, cb) = (cols(a), cols(b));
+        let (a, b) = (
+            span.start.clamp(ls.start, ls.end),
+            span.end.clamp(ls.start, ls.end),
+        );
+        let win = window(text, ls, a);
+        let (shown, cols) = display_line(&text[win.start..win.end]);
+        let lead = if win.start > ls.start { ELLIPSIS } else { "" };
+        let trail = if win.end < ls.end { ELLIPSIS } else { "" };
+        let shown = format!("{lead}{shown}{trail}");
+        let (a, b) = (a - win.start, b.min(win.end) - win.start);
+        let (ca, cb) = (lead.len() + cols(a), lead.len() + cols(b));
         let carets = "^".repeat(cb.saturating_sub(ca).max(1));
         let number = pal.paint(Palette::gutter(), &format!("{:>width$}", line + 1));
         if shown.is_empty() {
@@ -194,6 +207,24 @@ fn write_snippet(
         )?;
     }
     writeln!(out, "{:width$} {bar}", "")
+}
+
+/// The part of line `ls` shown for a span starting at `at`: the whole line,
+/// or for a long one about [`MAX_LINE_BYTES`] from a little before `at`.
+fn window(text: &str, ls: Span, at: usize) -> Span {
+    if ls.len() <= MAX_LINE_BYTES {
+        return ls;
+    }
+    let end = (at.saturating_sub(WINDOW_LEAD).max(ls.start) + MAX_LINE_BYTES).min(ls.end);
+    let mut start = end.saturating_sub(MAX_LINE_BYTES).max(ls.start);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = end;
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
 }
 
 /// The line as it is shown (tabs expanded, control characters made visible so
@@ -300,6 +331,52 @@ mod tests {
         assert_eq!(cols(4), 6);
         assert_eq!(cols(7), 8);
         assert_eq!(cols(8), 9);
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_span() {
+        let line = format!("{}TARGET{}", "a".repeat(1000), "b".repeat(1000));
+        let ls = Span::new(0, line.len());
+        let w = window(&line, ls, 1000);
+        assert!(w.len() <= MAX_LINE_BYTES + 3);
+        assert!(w.start < 1000 && 1006 <= w.end, "{w:?}");
+        // At either end the window keeps its size and is cut on one side only.
+        assert_eq!(window(&line, ls, 0), Span::new(0, MAX_LINE_BYTES));
+        assert_eq!(window(&line, ls, line.len()).end, line.len());
+        let short = "short line";
+        assert_eq!(window(short, Span::new(0, 10), 3), Span::new(0, 10));
+        // Never inside a character.
+        let wide = "日".repeat(400);
+        let w = window(&wide, Span::new(0, wide.len()), 600);
+        assert!(wide.is_char_boundary(w.start) && wide.is_char_boundary(w.end));
+    }
+
+    #[test]
+    fn snippet_of_a_long_line_is_short() {
+        let line = format!("{}TARGET{}", "a ".repeat(20_000), "b ".repeat(20_000));
+        let t = format!("{line}\n");
+        let idx = LineIndex::new(&t);
+        let at = 40_000;
+        let mut out = Vec::new();
+        let pal = Palette { color: false };
+        write_snippet(
+            &t,
+            &idx,
+            Span::new(at, at + 6),
+            Style::new(),
+            &pal,
+            &mut out,
+        )
+        .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(out.len() < 500, "{out}");
+        assert!(lines[1].starts_with("1 | ...a a") && lines[1].ends_with("..."));
+        assert!(lines[1].contains("a TARGETb b"), "{out}");
+        // The carets sit under TARGET.
+        let col = lines[1].find("TARGET").unwrap();
+        assert_eq!(lines[2].find('^'), Some(col));
+        assert_eq!(lines[2].matches('^').count(), 6);
     }
 
     #[test]

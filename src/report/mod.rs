@@ -23,6 +23,7 @@
 //! finding.
 
 mod concise;
+pub mod diff;
 mod github;
 mod gitlab;
 mod human;

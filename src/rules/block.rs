@@ -3,22 +3,24 @@
 //! and/or the header (DESIGN §12).
 
 use super::{Ctx, Intent};
-use crate::db::{pep503, Database, Resolution};
+use crate::db::{Database, Resolution};
 use crate::diagnostic::Edit;
 use crate::header::{edit, Header};
 use crate::imports::Class;
 use crate::pep723::{self, Metadata};
-use crate::resolve::{Matching, Needed};
+use crate::resolve::{AttrIndex, Matching, Needed};
 use crate::span::LineIndex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The block's part of a merged fix.
 pub fn request(intents: &[&Intent]) -> pep723::edit::Request {
     let mut req = pep723::edit::Request::default();
+    let mut adds = HashSet::new();
+    let mut removes = HashSet::new();
     for i in intents {
         match i {
-            Intent::BlockAdd(name) if !req.add.contains(name) => req.add.push(name.clone()),
-            Intent::BlockRemove(k) if !req.remove.contains(k) => req.remove.push(*k),
+            Intent::BlockAdd(name) if adds.insert(name) => req.add.push(name.clone()),
+            Intent::BlockRemove(k) if removes.insert(*k) => req.remove.push(*k),
             _ => {}
         }
     }
@@ -29,10 +31,11 @@ pub fn request(intents: &[&Intent]) -> pep723::edit::Request {
 /// indices to remove).
 pub fn package_request(intents: &[&Intent]) -> (Vec<String>, Vec<usize>) {
     let (mut add, mut remove) = (Vec::new(), Vec::new());
+    let (mut added, mut removed) = (HashSet::new(), HashSet::new());
     for i in intents {
         match i {
-            Intent::AddPackage(a) if !add.contains(a) => add.push(a.clone()),
-            Intent::RemovePackage(k) if !remove.contains(k) => remove.push(*k),
+            Intent::AddPackage(a) if added.insert(a) => add.push(a.clone()),
+            Intent::RemovePackage(k) if removed.insert(*k) => remove.push(*k),
             _ => {}
         }
     }
@@ -58,7 +61,7 @@ pub fn header_end(text: &str, lines: &LineIndex, header: &Header) -> usize {
     }
 }
 
-/// The edits of a merged fix: header edits and block edits together.
+/// The edits of a merged fix: header edits and block edits together, checked.
 pub fn plan(
     text: &str,
     lines: &LineIndex,
@@ -66,84 +69,75 @@ pub fn plan(
     meta: &Metadata,
     intents: &[&Intent],
 ) -> Result<Vec<Edit>, String> {
+    edits(
+        &edit::Planner::with_lines(text, header, lines),
+        meta,
+        intents,
+        true,
+    )
+}
+
+/// The edits of `intents`: checked (`check`) or a draft (see
+/// [`edit::Planner::draft`]).
+pub(super) fn edits(
+    planner: &edit::Planner,
+    meta: &Metadata,
+    intents: &[&Intent],
+    check: bool,
+) -> Result<Vec<Edit>, String> {
     let req = Intent::request(intents);
     let mut edits = if req == edit::EditRequest::default() {
         Vec::new()
+    } else if check {
+        planner.plan(&req).map_err(|e| e.to_string())?
     } else {
-        edit::plan(text, header, &req).map_err(|e| e.to_string())?
+        planner.draft(&req).map_err(|e| e.to_string())?
     };
     let (add, remove) = package_request(intents);
     if !add.is_empty() || !remove.is_empty() {
         edits.extend(
-            crate::header::packages::plan(text, header, &add, &remove)
+            crate::header::packages::plan(planner.text(), planner.header(), &add, &remove)
                 .map_err(|e| e.to_string())?,
         );
     }
     let block = request(intents);
-    edits.extend(
-        pep723::edit::plan(text, lines, meta, header_end(text, lines, header), &block)
-            .map_err(|e| e.to_string())?,
-    );
+    if !block.is_empty() {
+        let (text, lines, header) = (planner.text(), planner.lines(), planner.header());
+        edits.extend(
+            pep723::edit::plan(text, lines, meta, header_end(text, lines, header), &block)
+                .map_err(|e| e.to_string())?,
+        );
+    }
     Ok(edits)
 }
 
-/// What the block's distributions provide, indexed so that matching costs
-/// one database look-up per distribution and per import, not per pair.
-/// The same facts as [`crate::resolve::provides`] for each distribution's
-/// attribute (and the attribute it was renamed to).
+/// What the block's distributions provide: their attributes' [`AttrIndex`],
+/// and their PyPI names.
 struct Index {
-    /// Attribute (as written and canonical) → distributions.
-    attrs: HashMap<String, Vec<usize>>,
-    /// PEP 503 form of those attributes → distributions.
-    normalised: HashMap<String, Vec<usize>>,
-    /// Provided module → distributions.
-    modules: HashMap<String, Vec<usize>>,
+    attrs: AttrIndex,
     /// PyPI name → distributions.
     names: HashMap<String, Vec<usize>>,
 }
 
 impl Index {
     fn new(db: &Database, names: &[&str]) -> Index {
-        let mut ix = Index {
-            attrs: HashMap::new(),
-            normalised: HashMap::new(),
-            modules: HashMap::new(),
-            names: HashMap::new(),
-        };
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, name) in names.iter().enumerate() {
-            ix.names.entry((*name).to_owned()).or_default().push(i);
-            let attr = db.attr_of_pypi(name);
-            let mut attrs = vec![attr.clone()];
-            if let Some(current) = db.canonical(&attr).filter(|c| *c != attr) {
-                attrs.push(current);
-            }
-            for a in attrs {
-                ix.normalised.entry(pep503(&a)).or_default().push(i);
-                for m in db.provides(&a) {
-                    ix.modules.entry(m).or_default().push(i);
-                }
-                ix.attrs.entry(a).or_default().push(i);
-            }
+            by_name.entry((*name).to_owned()).or_default().push(i);
         }
-        ix
+        Index {
+            attrs: AttrIndex::new(db, names.iter().map(|n| db.attr_of_pypi(n))),
+            names: by_name,
+        }
     }
 
     fn providers(&self, db: &Database, need: &Needed) -> Vec<usize> {
-        let get = |m: &HashMap<String, Vec<usize>>, k: &str| m.get(k).cloned().unwrap_or_default();
-        let mut out = get(&self.normalised, &pep503(need.top_level()));
-        out.extend(get(&self.modules, need.top_level()));
-        out.extend(get(&self.modules, &need.module));
-        if let Resolution::Resolved {
-            attr, alternatives, ..
-        } = &need.resolution
-        {
-            for a in std::iter::once(attr).chain(alternatives) {
-                out.extend(get(&self.attrs, a));
-            }
-            out.extend(get(&self.names, &db.pypi_name(attr)));
+        let mut out = self.attrs.providers(need);
+        if let Resolution::Resolved { attr, .. } = &need.resolution {
+            out.extend(self.names.get(&db.pypi_name(attr)).into_iter().flatten());
+            out.sort_unstable();
+            out.dedup();
         }
-        out.sort_unstable();
-        out.dedup();
         out
     }
 }

@@ -3,11 +3,12 @@
 
 use crate::db::Database;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::header::edit::EditRequest;
+use crate::header::edit::{self, EditRequest};
 use crate::header::{Header, PyVersion};
 use crate::imports::SyntaxError;
 use crate::resolve::{Matching, Needed};
 use crate::span::{LineIndex, Span};
+use std::collections::HashSet;
 
 pub mod nd001_missing_dependency;
 pub mod nd002_unused_dependency;
@@ -98,15 +99,17 @@ pub enum Intent {
 impl Intent {
     pub fn request(intents: &[&Intent]) -> EditRequest {
         let mut req = EditRequest::default();
+        let mut adds = HashSet::new();
+        let mut removes = HashSet::new();
         for i in intents {
             match i {
                 Intent::Add(a) => {
-                    if !req.add.contains(a) {
+                    if adds.insert(a) {
                         req.add.push(a.clone())
                     }
                 }
                 Intent::Remove(i) => {
-                    if !req.remove.contains(i) {
+                    if removes.insert(*i) {
                         req.remove.push(*i)
                     }
                 }
@@ -152,6 +155,9 @@ pub struct Ctx<'a> {
     pub uv: bool,
     /// The commands of a shell script (DESIGN §15), `None` for other scripts.
     pub shell: Option<&'a crate::shell::Analysis>,
+    /// What the declarations propagate, walked once when ND001/ND008 first
+    /// ask (`Default::default()` to build a `Ctx`).
+    pub propagators: std::cell::OnceCell<crate::db::Propagators>,
 }
 
 impl Ctx<'_> {
@@ -186,8 +192,9 @@ impl Ctx<'_> {
         self.lines.line_of(offset) + 1
     }
 
-    /// A finding with a fix computed for `intent` alone (for display; `--fix`
-    /// merges the intents of all findings of a file).
+    /// A finding with a fix for `intent` alone (for display; `--fix` merges
+    /// the intents of all findings of a file). Its edits are drafted by
+    /// [`check`], with the file's other fixes.
     pub fn finding(
         &self,
         rule: &'static Rule,
@@ -200,17 +207,12 @@ impl Ctx<'_> {
         let mut intent = None;
         let fix = match fix {
             Some((i, msg, applicability)) if self.fixable_for(&i) => {
-                match block::plan(self.text, self.lines, self.header, self.metadata, &[&i]) {
-                    Ok(edits) if !edits.is_empty() => {
-                        intent = Some(i);
-                        Some(Fix {
-                            message: msg,
-                            applicability,
-                            edits,
-                        })
-                    }
-                    _ => None,
-                }
+                intent = Some(i);
+                Some(Fix {
+                    message: msg,
+                    applicability,
+                    edits: Vec::new(),
+                })
             }
             _ => None,
         };
@@ -235,51 +237,90 @@ impl Ctx<'_> {
 /// Run every rule over one script. Findings come unsorted and unfiltered.
 pub fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    nd011_ignored_header_line::check(ctx, &mut out);
+    run_rules(ctx, &mut out);
+    draft_fixes(ctx, &mut out);
+    out
+}
+
+/// Give each finding the edits of its fix, drafted by one planner for the
+/// file, and check them together as one plan (one parse of the header, not
+/// one per finding). A finding keeps its fix only when the fix has edits;
+/// only when the merged plan fails is each fix checked alone, and those
+/// that fail are dropped, as a fix that does not check is never offered.
+fn draft_fixes(ctx: &Ctx, out: &mut [Finding]) {
+    let planner = edit::Planner::with_lines(ctx.text, ctx.header, ctx.lines);
+    let drop_fix = |f: &mut Finding| {
+        f.intent = None;
+        f.diagnostic.fix = None;
+    };
+    for f in out.iter_mut() {
+        let Some(i) = &f.intent else { continue };
+        match block::edits(&planner, ctx.metadata, &[i], false) {
+            Ok(edits) if !edits.is_empty() => {
+                if let Some(fix) = &mut f.diagnostic.fix {
+                    fix.edits = edits;
+                }
+            }
+            _ => drop_fix(f),
+        }
+    }
+    let intents: Vec<&Intent> = out.iter().filter_map(|f| f.intent.as_ref()).collect();
+    if intents.is_empty() || block::edits(&planner, ctx.metadata, &intents, true).is_ok() {
+        return;
+    }
+    for f in out.iter_mut() {
+        let Some(i) = &f.intent else { continue };
+        if block::edits(&planner, ctx.metadata, &[i], true).is_err() {
+            drop_fix(f);
+        }
+    }
+}
+
+fn run_rules(ctx: &Ctx, out: &mut Vec<Finding>) {
+    nd011_ignored_header_line::check(ctx, out);
     if ctx.uv {
         if ctx.header.kind != crate::header::HeaderKind::Uv {
-            nd100_unsupported_header::check(ctx, &mut out);
+            nd100_unsupported_header::check(ctx, out);
         }
-        nd101_syntax_error::check(ctx, &mut out);
-        nd015_malformed_block::check(ctx, &mut out);
-        nd014_header_block_mismatch::check(ctx, &mut out);
-        nd007_removed_stdlib_module::check(ctx, &mut out);
-        nd012_missing_block_dependency::check(ctx, &mut out);
-        nd013_unused_block_dependency::check(ctx, &mut out);
-        nd003_unresolved_import::check(ctx, &mut out);
-        return out;
+        nd101_syntax_error::check(ctx, out);
+        nd015_malformed_block::check(ctx, out);
+        nd014_header_block_mismatch::check(ctx, out);
+        nd007_removed_stdlib_module::check(ctx, out);
+        nd012_missing_block_dependency::check(ctx, out);
+        nd013_unused_block_dependency::check(ctx, out);
+        nd003_unresolved_import::check(ctx, out);
+        return;
     }
     if ctx.shell.is_some() {
-        nd100_unsupported_header::check(ctx, &mut out);
-        nd101_syntax_error::check(ctx, &mut out);
+        nd100_unsupported_header::check(ctx, out);
+        nd101_syntax_error::check(ctx, out);
         if ctx.analysable() {
-            nd016_missing_command::check(ctx, &mut out);
-            nd017_unused_package::check(ctx, &mut out);
+            nd016_missing_command::check(ctx, out);
+            nd017_unused_package::check(ctx, out);
         }
-        nd018_unresolved_command::check(ctx, &mut out);
-        return out;
+        nd018_unresolved_command::check(ctx, out);
+        return;
     }
     if !ctx.is_python() {
         // Only ND011 applies to nix-shell scripts of other interpreters.
-        return out;
+        return;
     }
-    nd100_unsupported_header::check(ctx, &mut out);
-    nd101_syntax_error::check(ctx, &mut out);
-    nd004_renamed_package::check(ctx, &mut out);
-    nd005_duplicate_package::check(ctx, &mut out);
-    nd006_unknown_package::check(ctx, &mut out);
-    nd009_mixed_python_versions::check(ctx, &mut out);
-    nd010_interpreter_not_declared::check(ctx, &mut out);
-    nd007_removed_stdlib_module::check(ctx, &mut out);
+    nd100_unsupported_header::check(ctx, out);
+    nd101_syntax_error::check(ctx, out);
+    nd004_renamed_package::check(ctx, out);
+    nd005_duplicate_package::check(ctx, out);
+    nd006_unknown_package::check(ctx, out);
+    nd009_mixed_python_versions::check(ctx, out);
+    nd010_interpreter_not_declared::check(ctx, out);
+    nd007_removed_stdlib_module::check(ctx, out);
     if ctx.analysable() {
-        nd001_missing_dependency::check(ctx, &mut out);
-        nd008_transitive_dependency::check(ctx, &mut out);
-        nd002_unused_dependency::check(ctx, &mut out);
+        nd001_missing_dependency::check(ctx, out);
+        nd008_transitive_dependency::check(ctx, out);
+        nd002_unused_dependency::check(ctx, out);
     }
-    nd003_unresolved_import::check(ctx, &mut out);
-    nd015_malformed_block::check(ctx, &mut out);
-    nd014_header_block_mismatch::check(ctx, &mut out);
-    out
+    nd003_unresolved_import::check(ctx, out);
+    nd015_malformed_block::check(ctx, out);
+    nd014_header_block_mismatch::check(ctx, out);
 }
 
 /// Required third-party imports that no declaration provides, each with its

@@ -4,6 +4,7 @@ use super::{Ctx, Finding, Intent, Rule};
 use crate::db::Resolution;
 use crate::diagnostic::{Applicability, Severity};
 use crate::imports::Class;
+use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     code: "ND002",
@@ -79,19 +80,15 @@ const LOADED_BY_NAME: &[(&str, &[&str])] = &[
     ("cryptography", &["pyjwt", "paramiko"]),
 ];
 
-/// The declared package that may load `attr` by name (see [`LOADED_BY_NAME`]);
-/// `pytest-*` plugins are loaded by a declared pytest.
-pub(super) fn loaded_by<'a>(
-    attr: &str,
-    declared: impl Iterator<Item = &'a str> + Clone,
-) -> Option<&'a str> {
+/// Whether a declared package may load `attr` by name (see
+/// [`LOADED_BY_NAME`]); `pytest-*` plugins are loaded by a declared pytest.
+pub(super) fn loaded_by_declared(attr: &str, declared: &HashSet<&str>) -> bool {
     let loaders = LOADED_BY_NAME
         .iter()
         .find(|(p, _)| *p == attr)
-        .map(|(_, l)| *l);
-    declared.clone().find(|d| {
-        loaders.is_some_and(|l| l.contains(d)) || (*d == "pytest" && attr.starts_with("pytest-"))
-    })
+        .map_or(&[][..], |(_, l)| *l);
+    loaders.iter().any(|l| declared.contains(l))
+        || (attr.starts_with("pytest-") && declared.contains("pytest"))
 }
 
 /// A removal is unsafe while some import is unresolved, or resolved only by a
@@ -110,20 +107,24 @@ pub(super) fn removal_applicability(ctx: &Ctx) -> Applicability {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let applicability = removal_applicability(ctx);
+    let declared: HashSet<&str> = ctx
+        .header
+        .declarations
+        .iter()
+        .map(|d| d.attr.as_str())
+        .collect();
+    // A duplicate is ND005's business: only the first of each name is judged.
+    let mut seen: HashSet<&str> = HashSet::new();
     for (i, d) in ctx.header.declarations.iter().enumerate() {
+        let first = seen.insert(d.attr.as_str());
         if ctx.matching.used[i] || ctx.keep.iter().any(|k| k == &d.attr) {
             continue;
         }
-        // A duplicate is ND005's business; an unknown or removed name ND006's.
-        if ctx.header.declarations[..i]
-            .iter()
-            .any(|e| e.attr == d.attr)
-            || ctx.db.canonical(&d.attr).is_none()
-        {
+        // An unknown or removed name is ND006's.
+        if !first || ctx.db.canonical(&d.attr).is_none() {
             continue;
         }
-        let declared = ctx.header.declarations.iter().map(|e| e.attr.as_str());
-        if loaded_by(&d.attr, declared).is_some() {
+        if loaded_by_declared(&d.attr, &declared) {
             continue;
         }
         out.push(ctx.finding(

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Finding, Intent, Rule};
 use crate::diagnostic::{Applicability, Severity};
+use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
     code: "ND005",
@@ -32,17 +33,20 @@ After `nixdeps check --fix`:
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let decls = &ctx.header.declarations;
+    // The first declaration of each attribute.
+    let mut first: HashMap<&str, usize> = HashMap::new();
     for (i, d) in decls.iter().enumerate() {
-        let Some(first) = decls[..i].iter().find(|e| e.attr == d.attr) else {
+        let f = *first.entry(d.attr.as_str()).or_insert(i);
+        if f == i {
             continue;
-        };
+        }
         out.push(ctx.finding(
             &RULE,
             d.span,
             format!(
                 "{} is declared twice (first on line {})",
                 d.attr,
-                ctx.line_of(first.span.start)
+                ctx.line_of(decls[f].span.start)
             ),
             None,
             Some(&d.attr),

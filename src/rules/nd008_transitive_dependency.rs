@@ -37,13 +37,17 @@ After `nixdeps check --fix`:
 /// The chain from the first declared attribute that propagates `attr` to
 /// `attr` (`["requests", "urllib3"]`), if any.
 pub fn propagator(ctx: &Ctx, attr: &str) -> Option<Vec<String>> {
-    let declared: Vec<&str> = ctx
-        .header
-        .declarations
-        .iter()
-        .map(|d| d.attr.as_str())
-        .collect();
-    ctx.db.propagated_by(&declared, attr)
+    ctx.propagators
+        .get_or_init(|| {
+            let declared: Vec<&str> = ctx
+                .header
+                .declarations
+                .iter()
+                .map(|d| d.attr.as_str())
+                .collect();
+            ctx.db.propagators(&declared)
+        })
+        .chain(ctx.db, attr)
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -52,6 +52,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         .iter()
         .map(|r| ctx.db.attr_of_pypi(&r.name))
         .collect();
+    let declared: std::collections::HashSet<&str> = attrs.iter().map(String::as_str).collect();
     let mut seen = std::collections::HashSet::new();
     for (i, r) in list.items.iter().enumerate() {
         let kept = ctx
@@ -62,9 +63,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if ctx.matching.used.get(i).copied().unwrap_or(true) || kept || repeated {
             continue;
         }
-        if super::nd002_unused_dependency::loaded_by(&attrs[i], attrs.iter().map(String::as_str))
-            .is_some()
-        {
+        if super::nd002_unused_dependency::loaded_by_declared(&attrs[i], &declared) {
             continue;
         }
         out.push(ctx.finding(
