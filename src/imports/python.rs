@@ -1,8 +1,10 @@
 //! The only module that touches the ruff crates (DESIGN §9): an upgrade of
 //! `ruff_python_parser` should only ever need changes here.
 //!
-//! It parses in recovering mode and walks the tree once, producing plain
-//! data ([`Found`]) that the rest of `imports` works with.
+//! It produces plain data ([`Found`]) that the rest of `imports` works
+//! with, by one of two routes that must agree: the import scanner
+//! (`python/scan.rs`, no ruff, no tree) for files it is sure of, else
+//! ruff's parser in recovering mode and one walk over the tree.
 
 use super::context::{self, CalleeKind};
 use super::version_guard::{self as vg, Minors};
@@ -48,7 +50,46 @@ const UNCHECKED_DEPTH: usize = 64;
 const RED_ZONE: usize = 128 * 1024;
 const GROW_BY: usize = 2 * 1024 * 1024;
 
+mod scan;
+
+/// Which route [`parse_with`] takes (tests compare them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// The scanner when it is sure, else the tree: what nixdeps uses.
+    Auto,
+    /// The scanner only; `None` where it is not sure.
+    Scan,
+    /// ruff's parser and the tree walk.
+    Tree,
+}
+
 pub(crate) fn parse(text: &str, want_comments: bool) -> Found {
+    parse_with(text, want_comments, Route::Auto).unwrap_or_default()
+}
+
+pub(crate) fn parse_with(text: &str, want_comments: bool, route: Route) -> Option<Found> {
+    if route != Route::Tree && !needs_tree(text) {
+        if let Ok(found) = scan::scan(text, want_comments) {
+            return Some(found);
+        }
+    }
+    (route != Route::Scan).then(|| parse_tree(text, want_comments))
+}
+
+/// Files whose imports only the tree can tell. Dynamic imports are
+/// expressions anywhere (the scanner does not read expressions), and the
+/// `sys.path` / `site.addsitedir` extraction (first-party roots, issue 9
+/// §2) works on the parsed module: this is the hook for it, so a file that
+/// changes its import path always reaches the tree.
+fn needs_tree(text: &str) -> bool {
+    const TREE_ONLY: [&str; 4] = ["import_module", "__import__", "sys.path", "addsitedir"];
+    let b = text.as_bytes();
+    TREE_ONLY
+        .iter()
+        .any(|w| memchr::memmem::find(b, w.as_bytes()).is_some())
+}
+
+fn parse_tree(text: &str, want_comments: bool) -> Found {
     let parsed = parse_unchecked_source(text, ast::PySourceType::Python);
     let mut found = Found::default();
     for e in parsed.errors() {
