@@ -102,7 +102,9 @@ enum K {
     /// `<` `>` `<=` `>=` `==` `!=`
     Cmp,
     Assign,
-    /// Every other binary-only operator and augmented assignment.
+    /// `+=` and the other augmented assignments.
+    AugAssign,
+    /// Every other binary-only operator.
     BinOp,
 }
 
@@ -184,7 +186,15 @@ impl K {
     fn binary_only(self) -> bool {
         matches!(
             self,
-            K::Dot | K::Comma | K::Semi | K::Assign | K::Cmp | K::BinOp | K::Arrow | K::Walrus
+            K::Dot
+                | K::Comma
+                | K::Semi
+                | K::Assign
+                | K::AugAssign
+                | K::Cmp
+                | K::BinOp
+                | K::Arrow
+                | K::Walrus
         )
     }
 
@@ -544,10 +554,10 @@ impl<'t> Scanner<'t> {
     fn operator(&mut self) -> R<K> {
         let rest = &self.src[self.pos..];
         let three: &[(&[u8], K)] = &[
-            (b"**=", K::BinOp),
-            (b"//=", K::BinOp),
-            (b">>=", K::BinOp),
-            (b"<<=", K::BinOp),
+            (b"**=", K::AugAssign),
+            (b"//=", K::AugAssign),
+            (b">>=", K::AugAssign),
+            (b"<<=", K::AugAssign),
         ];
         let two: &[(&[u8], K)] = &[
             (b"**", K::DoubleStar),
@@ -560,15 +570,15 @@ impl<'t> Scanner<'t> {
             (b"!=", K::Cmp),
             (b"->", K::Arrow),
             (b":=", K::Walrus),
-            (b"+=", K::BinOp),
-            (b"-=", K::BinOp),
-            (b"*=", K::BinOp),
-            (b"/=", K::BinOp),
-            (b"%=", K::BinOp),
-            (b"&=", K::BinOp),
-            (b"|=", K::BinOp),
-            (b"^=", K::BinOp),
-            (b"@=", K::BinOp),
+            (b"+=", K::AugAssign),
+            (b"-=", K::AugAssign),
+            (b"*=", K::AugAssign),
+            (b"/=", K::AugAssign),
+            (b"%=", K::AugAssign),
+            (b"&=", K::AugAssign),
+            (b"|=", K::AugAssign),
+            (b"^=", K::AugAssign),
+            (b"@=", K::AugAssign),
         ];
         for (table, len) in [(three, 3), (two, 2)] {
             if rest.len() >= len {
@@ -755,16 +765,26 @@ impl<'t> Scanner<'t> {
     }
 
     /// A replacement field, after its `{`, to after its `}`.
+    /// A replacement field, after its `{`, to after its `}`. Its
+    /// expression is tokenised and pair-checked like any other code.
     fn field(&mut self, q: u8, triple: bool, nesting: u32) -> R<()> {
         if nesting > MAX_NESTING {
             return Err(Unsure);
         }
+        let mut toks: Vec<Tok> = Vec::new();
         let mut depth = 0u32;
-        let mut empty = true;
-        loop {
+        let tok = |kind: K, depth: u32, start: usize, end: usize| Tok {
+            kind,
+            depth,
+            start: start as u32,
+            end: end as u32,
+        };
+        // What ends the expression: `}`, a conversion `!x` or a format spec `:`.
+        let end = loop {
             let Some(&c) = self.src.get(self.pos) else {
                 return Err(Unsure);
             };
+            let start = self.pos;
             match c {
                 b' ' | b'\t' => self.pos += 1,
                 b'\n' | b'\r' if !triple => return Err(Unsure),
@@ -772,61 +792,102 @@ impl<'t> Scanner<'t> {
                 b'#' | b'\\' => return Err(Unsure),
                 b'\'' | b'"' => {
                     self.string_nested(Prefix::default(), nesting + 1)?;
-                    empty = false;
+                    toks.push(tok(K::Str, depth, start, self.pos));
                 }
                 b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                    let start = self.pos;
                     while let Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') =
                         self.src.get(self.pos)
                     {
                         self.pos += 1;
                     }
-                    if let Some(b'\'' | b'"') = self.src.get(self.pos) {
+                    let kind = if let Some(b'\'' | b'"') = self.src.get(self.pos) {
                         let p = Prefix::of(&self.src[start..self.pos]).ok_or(Unsure)?;
                         self.string_nested(p, nesting + 1)?;
-                    }
-                    empty = false;
+                        K::Str
+                    } else {
+                        K::keyword(&self.src[start..self.pos])
+                    };
+                    toks.push(tok(kind, depth, start, self.pos));
+                }
+                b'0'..=b'9' => {
+                    self.number()?;
+                    toks.push(tok(K::Number, depth, start, self.pos));
+                }
+                b'.' if matches!(self.src.get(self.pos + 1), Some(b'0'..=b'9')) => {
+                    self.number()?;
+                    toks.push(tok(K::Number, depth, start, self.pos));
+                }
+                b'.' => {
+                    let (kind, len) = if self.src[self.pos..].starts_with(b"...") {
+                        (K::Ellipsis, 3)
+                    } else {
+                        (K::Dot, 1)
+                    };
+                    self.pos += len;
+                    toks.push(tok(kind, depth, start, self.pos));
                 }
                 b'(' | b'[' | b'{' => {
+                    let kind = match c {
+                        b'(' => K::Lpar,
+                        b'[' => K::Lsqb,
+                        _ => K::Lbrace,
+                    };
+                    self.pos += 1;
+                    toks.push(tok(kind, depth, start, self.pos));
                     depth += 1;
-                    self.pos += 1;
-                    empty = false;
                 }
-                b')' | b']' => {
+                b'}' if depth == 0 => break c,
+                b')' | b']' | b'}' => {
+                    let (kind, open) = match c {
+                        b')' => (K::Rpar, K::Lpar),
+                        b']' => (K::Rsqb, K::Lsqb),
+                        _ => (K::Rbrace, K::Lbrace),
+                    };
                     depth = depth.checked_sub(1).ok_or(Unsure)?;
-                    self.pos += 1;
-                }
-                b'}' if depth > 0 => {
-                    depth -= 1;
-                    self.pos += 1;
-                }
-                b'}' => {
-                    self.pos += 1;
-                    return if empty { Err(Unsure) } else { Ok(()) };
-                }
-                b'!' if depth == 0 && self.src.get(self.pos + 1) != Some(&b'=') => {
-                    if empty {
+                    let opener = toks.iter().rev().find(|t| t.depth == depth).map(|t| t.kind);
+                    if opener != Some(open) {
                         return Err(Unsure);
                     }
                     self.pos += 1;
+                    toks.push(tok(kind, depth, start, self.pos));
                 }
-                b':' if depth == 0 => {
-                    if empty {
-                        return Err(Unsure);
-                    }
-                    self.pos += 1;
-                    return self.format_spec(q, triple, nesting);
-                }
+                b'!' if depth == 0 && self.src.get(self.pos + 1) != Some(&b'=') => break c,
+                b':' if depth == 0 => break c,
                 _ => {
-                    if c == q && !triple {
-                        // The enclosing string's quote: a nested string (3.12 rules).
-                        self.string_nested(Prefix::default(), nesting + 1)?;
-                    } else {
-                        self.pos += 1;
-                    }
-                    empty = false;
+                    let kind = self.operator()?;
+                    toks.push(tok(kind, depth, start, self.pos));
                 }
             }
+        };
+        // `{x=}`: the expression with its source text.
+        if toks.last().is_some_and(|t| t.kind == K::Assign) {
+            toks.pop();
+        }
+        if toks.is_empty() {
+            return Err(Unsure);
+        }
+        check_pairs(self.src, &toks)?;
+        self.pos += 1;
+        match end {
+            b'}' => Ok(()),
+            b'!' => {
+                if !matches!(self.src.get(self.pos), Some(b'r' | b's' | b'a')) {
+                    return Err(Unsure);
+                }
+                self.pos += 1;
+                match self.src.get(self.pos) {
+                    Some(b'}') => {
+                        self.pos += 1;
+                        Ok(())
+                    }
+                    Some(b':') => {
+                        self.pos += 1;
+                        self.format_spec(q, triple, nesting)
+                    }
+                    _ => Err(Unsure),
+                }
+            }
+            _ => self.format_spec(q, triple, nesting),
         }
     }
 
@@ -907,10 +968,10 @@ impl<'t> Scanner<'t> {
             .position(|t| t.kind == K::Colon && t.depth == 0)
             .ok_or(Unsure)?;
         let header = &toks[at..colon];
-        if header
-            .iter()
-            .any(|t| t.depth == 0 && t.kind == K::Lambda || t.kind.statement_only())
-        {
+        if header.iter().any(|t| {
+            (t.depth == 0 && matches!(t.kind, K::Lambda | K::Assign | K::AugAssign))
+                || t.kind.statement_only()
+        }) {
             return Err(Unsure);
         }
         let (test, catches) = match head {
@@ -922,6 +983,10 @@ impl<'t> Scanner<'t> {
             _ => (None, false),
         };
         if first.kind == K::For && !header.iter().any(|t| t.depth == 0 && t.kind == K::In) {
+            return Err(Unsure);
+        }
+        let kw = toks[at - 1].kind;
+        if matches!(kw, K::Def | K::Class) && !def_or_class_header(kw, header) {
             return Err(Unsure);
         }
         let clause = Clause {
@@ -1010,6 +1075,31 @@ impl<'t> Scanner<'t> {
             }
             close_frame(&mut self.frames)?;
         }
+    }
+}
+
+/// `name [type params] (params) [-> annotation]` / `name [type params] [(bases)]`.
+fn def_or_class_header(kw: K, header: &[Tok]) -> bool {
+    if header.first().map(|t| t.kind) != Some(K::Name) {
+        return false;
+    }
+    let mut i = 1;
+    let mut group = |i: &mut usize, open: K| -> Option<bool> {
+        if header.get(*i).map(|t| t.kind) == Some(open) {
+            *i = group_end(header, *i)? + 1;
+            Some(true)
+        } else {
+            Some(false)
+        }
+    };
+    let (Some(_), Some(params)) = (group(&mut i, K::Lsqb), group(&mut i, K::Lpar)) else {
+        return false;
+    };
+    match kw {
+        K::Def => {
+            params && (i == header.len() || (header[i].kind == K::Arrow && i + 1 < header.len()))
+        }
+        _ => i == header.len(),
     }
 }
 
@@ -1112,6 +1202,16 @@ fn statements(text: &str, toks: &[Tok], body: &mut Body) -> R<()> {
                         .last()
                         .is_some_and(|t| t.kind == K::Colon && t.depth == 0)
                 {
+                    return Err(Unsure);
+                }
+                // Outside brackets a colon is an annotation (after a target)
+                // or a lambda's.
+                let top = |k: K| stmt.iter().any(|t| t.depth == 0 && t.kind == k);
+                if stmt[0].kind.is_keyword() && top(K::Colon) && !top(K::Lambda) {
+                    return Err(Unsure);
+                }
+                // Python 2's `raise E, "message"`; `x := 1` needs brackets.
+                if (stmt[0].kind == K::Raise && top(K::Comma)) || top(K::Walrus) || top(K::As) {
                     return Err(Unsure);
                 }
                 body.gives_up = gives_up(text, stmt);
@@ -1252,7 +1352,7 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
         let k = t.kind;
         match prev {
             None => {
-                if k.binary_only() || k.closer() {
+                if k.binary_only() || k.closer() || matches!(k, K::Colon | K::DoubleStar) {
                     return Err(Unsure);
                 }
             }
@@ -1280,6 +1380,20 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
                     && k != K::Semi
                     && !(pk == K::From && k == K::Dot)
                     && !(pk == K::Import && k == K::Dot)
+                {
+                    return Err(Unsure);
+                }
+                // Outside brackets (no slices there) a colon ends a header or
+                // an annotation's target: an operand must follow, if anything.
+                if pk == K::Colon && p.depth == 0 && (k == K::Colon || k.binary_only()) {
+                    return Err(Unsure);
+                }
+                // `else:` / `try:` / `finally:` / `except:` begin a line.
+                if pk.is_keyword()
+                    && !pk.is_constant()
+                    && pk != K::Lambda
+                    && k == K::Colon
+                    && i != 1
                 {
                     return Err(Unsure);
                 }
