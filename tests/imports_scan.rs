@@ -157,6 +157,13 @@ fn stmt(depth: u32) -> BoxedStrategy<Vec<String>> {
         Just("x: int = 0x1_f + 1.5e-3j".to_string()),
         Just("type X = int".to_string()),
         Just("d = {k: v for k, v in e if not k in f}".to_string()),
+        Just("m = importlib.import_module('yaml.x', package=p)".to_string()),
+        Just("import importlib as il; il.import_module(\"toml\")".to_string()),
+        Just("from importlib import import_module as im".to_string()),
+        Just("x = [im('a.b' 'c') for _ in y]".to_string()),
+        Just("@register(__import__(r'zz'))\nclass C: pass".to_string()),
+        Just("v = __import__('.rel') or __import__(f'no') or __import__(name)".to_string()),
+        Just("print(f\"{x!r}\", __import__('q'))".to_string()),
     ]
     .prop_map(|s| vec![s]);
     if depth == 0 {
@@ -176,6 +183,7 @@ fn stmt(depth: u32) -> BoxedStrategy<Vec<String>> {
         Just("version_info < (3,)"),
         Just("x"),
         Just("a < b < c"),
+        Just("__import__('cond')"),
     ];
     let handlers = prop_oneof![
         Just("except ImportError:"),
@@ -184,6 +192,7 @@ fn stmt(depth: u32) -> BoxedStrategy<Vec<String>> {
         Just("except KeyError:"),
         Just("except:"),
         Just("except Exception as e:"),
+        Just("except __import__('h').Error:"),
     ];
     let indent = |v: Vec<String>| -> Vec<String> {
         v.into_iter()

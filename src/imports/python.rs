@@ -76,19 +76,14 @@ pub(crate) fn parse_with(text: &str, want_comments: bool, route: Route) -> Optio
     (route != Route::Scan).then(|| parse_tree(text, want_comments))
 }
 
-/// Files whose imports only the tree can tell: dynamic imports are
-/// expressions anywhere, and the scanner does not read expressions.
+/// Files whose imports only the tree can tell: none yet.
 ///
 /// Hook for the `sys.path` / `site.addsitedir` extraction (first-party
-/// roots, issue 9 §2), which works on the parsed module: add `"sys.path"`
-/// and `"addsitedir"` here, so that such a file always reaches the tree
-/// (97 of the 2,000 benchmark scripts mention one of them).
-fn needs_tree(text: &str) -> bool {
-    const TREE_ONLY: [&str; 2] = ["import_module", "__import__"];
-    let b = text.as_bytes();
-    TREE_ONLY
-        .iter()
-        .any(|w| memchr::memmem::find(b, w.as_bytes()).is_some())
+/// roots, issue 9 §2), which works on the parsed module: make this
+/// `memmem` for `"sys.path"` and `"addsitedir"`, so that such a file
+/// always reaches the tree (97 of the 2,000 benchmark scripts mention one).
+fn needs_tree(_text: &str) -> bool {
+    false
 }
 
 fn parse_tree(text: &str, want_comments: bool) -> Found {
@@ -124,7 +119,7 @@ fn parse_tree(text: &str, want_comments: bool) -> Found {
     let mut walker = Walker::new(text);
     // Statements never nest inside expressions, so expressions only need a
     // walk when a dynamic import can be there: every form names one of these.
-    walker.walk_exprs = text.contains("import_module") || text.contains("__import__");
+    walker.walk_exprs = scan::may_import_dynamically(text);
     walker.visit_body(&module.body);
     walker.finish(&mut found);
     drop_deep(module, found.max_depth.saturating_add(longest_line));

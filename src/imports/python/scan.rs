@@ -256,26 +256,39 @@ struct Tok {
 #[derive(Debug)]
 enum Node {
     Import {
-        /// Each alias's module name.
-        modules: Vec<Span>,
+        /// Each alias's module name and `as` name.
+        modules: Vec<(Span, Option<Span>)>,
         stmt: Span,
     },
     From {
         level: u32,
         module: Option<Span>,
-        names: Vec<Span>,
+        names: Vec<(Span, Option<Span>)>,
         stmt: Span,
     },
-    If(Vec<(Option<IfTest>, Body)>),
+    /// Dynamic-import candidates of a statement (or a block's header).
+    Calls(Vec<Call>),
+    /// Each clause: its test, the calls in that test, its body.
+    If(Vec<(Option<IfTest>, Vec<Call>, Body)>),
     Try {
         body: Body,
-        /// Whether the handler catches an ImportError (a bare `except` does).
-        handlers: Vec<(bool, Body)>,
+        /// Whether the handler catches an ImportError (a bare `except` does),
+        /// the calls in its type, its body.
+        handlers: Vec<(bool, Vec<Call>, Body)>,
         orelse: Body,
         finally: Body,
     },
     /// Any other compound statement: its bodies in order.
     Block(Vec<Body>),
+}
+
+/// `f("mod")` where `f` may be an import function (`python::Walker::call`).
+#[derive(Debug)]
+struct Call {
+    callee: context::CalleeKind,
+    module: String,
+    span: Span,
+    stmt: Span,
 }
 
 #[derive(Debug, Default)]
@@ -317,6 +330,7 @@ struct Clause {
     head: Head,
     test: Option<IfTest>,
     catches: bool,
+    calls: Vec<Call>,
     body: Body,
 }
 
@@ -326,6 +340,8 @@ struct Frame<'t> {
     indent: Option<&'t [u8]>,
     body: Body,
     open: Option<Open>,
+    /// The last line was a decorator: a `def` or `class` must follow.
+    decorated: bool,
 }
 
 struct Scanner<'t> {
@@ -337,6 +353,8 @@ struct Scanner<'t> {
     depth: u32,
     brackets: Vec<K>,
     frames: Vec<Frame<'t>>,
+    /// The file may hold dynamic imports: calls are read too.
+    dynamic: bool,
 }
 
 /// The imports of `text` as the tree walk would find them, or `Unsure`.
@@ -356,7 +374,9 @@ pub(super) fn scan(text: &str, want_comments: bool) -> R<Found> {
             indent: Some(b""),
             body: Body::default(),
             open: None,
+            decorated: false,
         }],
+        dynamic: may_import_dynamically(text),
     };
     if text.starts_with('\u{feff}') {
         s.pos = 3;
@@ -372,8 +392,12 @@ pub(super) fn scan(text: &str, want_comments: bool) -> R<Found> {
         fallback_for: Vec::new(),
         imports: Vec::new(),
         relative: Vec::new(),
+        candidates: Vec::new(),
+        importlib_aliases: Vec::new(),
+        import_module_aliases: Vec::new(),
     };
     w.body(&module);
+    w.finish();
     w.imports.sort_by_key(|i| (i.span.start, i.span.end));
     Ok(Found {
         imports: w.imports,
@@ -382,6 +406,14 @@ pub(super) fn scan(text: &str, want_comments: bool) -> R<Found> {
         relative: w.relative,
         max_depth: 0,
     })
+}
+
+/// As `python::parse`: expressions need reading only where a dynamic
+/// import can be, and every form names one of these.
+pub(super) fn may_import_dynamically(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find(b, b"import_module").is_some()
+        || memchr::memmem::find(b, b"__import__").is_some()
 }
 
 fn span(t: &Tok) -> Span {
@@ -867,6 +899,14 @@ impl<'t> Scanner<'t> {
             return Err(Unsure);
         }
         check_pairs(self.src, &toks)?;
+        // A call with a string in a field could be a dynamic import.
+        if self.dynamic
+            && toks
+                .windows(2)
+                .any(|w| w[0].kind == K::Lpar && w[1].kind == K::Str)
+        {
+            return Err(Unsure);
+        }
         self.pos += 1;
         match end {
             b'}' => Ok(()),
@@ -934,6 +974,17 @@ impl<'t> Scanner<'t> {
         check_pairs(self.src, toks)?;
         let first = toks[0];
         let text = self.text;
+        {
+            let frame = self.frames.last_mut().expect("the module frame");
+            let definition = match (first.kind, toks.get(1).map(|t| t.kind)) {
+                (K::At | K::Def | K::Class, _) | (K::Async, Some(K::Def)) => true,
+                _ => false,
+            };
+            if frame.decorated && !definition {
+                return Err(Unsure);
+            }
+            frame.decorated = first.kind == K::At;
+        }
         let word = |t: &Tok| &text[t.start as usize..t.end as usize];
         if first.kind == K::Name
             && matches!(word(&first), "match" | "case")
@@ -960,7 +1011,7 @@ impl<'t> Scanner<'t> {
         let Some(head) = head else {
             let frame = self.frames.last_mut().expect("the module frame");
             finish_open(frame)?;
-            return statements(text, toks, &mut frame.body);
+            return statements(text, toks, &mut frame.body, self.dynamic);
         };
         // The header's colon: the first one outside brackets.
         let colon = toks
@@ -989,13 +1040,25 @@ impl<'t> Scanner<'t> {
         if matches!(kw, K::Def | K::Class) && !def_or_class_header(kw, header) {
             return Err(Unsure);
         }
+        let header_calls = if self.dynamic {
+            calls(text, header)?
+        } else {
+            Vec::new()
+        };
+        let frame = self.frames.last_mut().expect("the module frame");
+        // A clause's test is read in the clause's context; the first
+        // header's in the enclosing one (`python::Walker`).
+        let (calls, outer_calls) = match head {
+            Head::Elif | Head::Except => (header_calls, Vec::new()),
+            _ => (Vec::new(), header_calls),
+        };
         let clause = Clause {
             head,
             test,
             catches,
+            calls,
             body: Body::default(),
         };
-        let frame = self.frames.last_mut().expect("the module frame");
         let (next_head, needs_open) = match head {
             Head::Elif | Head::Else | Head::Except | Head::Finally => (head, true),
             _ => (head, false),
@@ -1028,6 +1091,9 @@ impl<'t> Scanner<'t> {
                 clauses: vec![clause],
             });
         }
+        if !outer_calls.is_empty() {
+            frame.body.nodes.push(Node::Calls(outer_calls));
+        }
         frame.body.gives_up = false;
         let rest = &toks[colon + 1..];
         if rest.is_empty() {
@@ -1035,6 +1101,7 @@ impl<'t> Scanner<'t> {
                 indent: None,
                 body: Body::default(),
                 open: None,
+                decorated: false,
             });
         } else {
             let mut body = Body::default();
@@ -1045,7 +1112,7 @@ impl<'t> Scanner<'t> {
             {
                 return Err(Unsure);
             }
-            statements(text, rest, &mut body)?;
+            statements(text, rest, &mut body, self.dynamic)?;
             let open = frame.open.as_mut().expect("just set");
             open.clauses.last_mut().expect("a clause").body = body;
         }
@@ -1124,7 +1191,7 @@ fn opens_block(k: K) -> bool {
 /// Close the innermost body and hand it to its compound statement.
 fn close_frame(frames: &mut Vec<Frame>) -> R<()> {
     let mut f = frames.pop().ok_or(Unsure)?;
-    if f.indent.is_none() {
+    if f.indent.is_none() || f.decorated {
         return Err(Unsure); // a block without a body
     }
     finish_open(&mut f)?;
@@ -1139,6 +1206,9 @@ fn close_all(frames: &mut Vec<Frame>) -> R<Body> {
         close_frame(frames)?;
     }
     let mut module = frames.pop().ok_or(Unsure)?;
+    if module.decorated {
+        return Err(Unsure);
+    }
     finish_open(&mut module)?;
     Ok(module.body)
 }
@@ -1152,11 +1222,20 @@ fn finish_open(frame: &mut Frame) -> R<()> {
     if first == Head::Try && open.clauses.len() == 1 {
         return Err(Unsure); // `try` without handlers or `finally`
     }
-    if open.clauses.iter().all(|c| c.body.nodes.is_empty()) {
+    if open
+        .clauses
+        .iter()
+        .all(|c| c.body.nodes.is_empty() && c.calls.is_empty())
+    {
         return Ok(());
     }
     let node = match first {
-        Head::If => Node::If(open.clauses.into_iter().map(|c| (c.test, c.body)).collect()),
+        Head::If => Node::If(
+            open.clauses
+                .into_iter()
+                .map(|c| (c.test, c.calls, c.body))
+                .collect(),
+        ),
         Head::Try => {
             let mut clauses = open.clauses.into_iter();
             let body = clauses.next().expect("the try clause").body;
@@ -1164,7 +1243,7 @@ fn finish_open(frame: &mut Frame) -> R<()> {
                 (Vec::new(), Body::default(), Body::default());
             for c in clauses {
                 match c.head {
-                    Head::Except => handlers.push((c.catches, c.body)),
+                    Head::Except => handlers.push((c.catches, c.calls, c.body)),
                     Head::Else => orelse = c.body,
                     _ => finally = c.body,
                 }
@@ -1183,7 +1262,7 @@ fn finish_open(frame: &mut Frame) -> R<()> {
 }
 
 /// The simple statements of `toks` (split at `;`) into `body`.
-fn statements(text: &str, toks: &[Tok], body: &mut Body) -> R<()> {
+fn statements(text: &str, toks: &[Tok], body: &mut Body, dynamic: bool) -> R<()> {
     for stmt in toks.split(|t| t.kind == K::Semi && t.depth == 0) {
         if stmt.is_empty() {
             continue; // a trailing `;` (`;;` is caught by `check_pairs`)
@@ -1215,6 +1294,12 @@ fn statements(text: &str, toks: &[Tok], body: &mut Body) -> R<()> {
                     return Err(Unsure);
                 }
                 body.gives_up = gives_up(text, stmt);
+                if dynamic {
+                    let found = calls(text, stmt)?;
+                    if !found.is_empty() {
+                        body.nodes.push(Node::Calls(found));
+                    }
+                }
             }
         }
     }
@@ -1248,20 +1333,22 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
         }
         Ok(Span::new(first.start as usize, end as usize))
     };
-    let alias = |i: &mut usize| -> R<()> {
+    let alias = |i: &mut usize| -> R<Option<Span>> {
         if toks.get(*i).is_some_and(|t| t.kind == K::As) {
-            toks.get(*i + 1)
+            let name = toks
+                .get(*i + 1)
                 .filter(|t| t.kind == K::Name)
                 .ok_or(Unsure)?;
             *i += 2;
+            return Ok(Some(span(name)));
         }
-        Ok(())
+        Ok(None)
     };
     if toks[0].kind == K::Import {
         let mut modules = Vec::new();
         loop {
-            modules.push(dotted(&mut i)?);
-            alias(&mut i)?;
+            let m = dotted(&mut i)?;
+            modules.push((m, alias(&mut i)?));
             match toks.get(i) {
                 None => break,
                 Some(t) if t.kind == K::Comma => i += 1,
@@ -1302,15 +1389,17 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
                 if n.kind != K::Name {
                     return Err(Unsure);
                 }
-                names.push(span(&n));
                 j += 1;
+                let mut asname = None;
                 if inner.get(j).is_some_and(|t| t.kind == K::As) {
-                    inner
+                    let a = inner
                         .get(j + 1)
                         .filter(|t| t.kind == K::Name)
                         .ok_or(Unsure)?;
+                    asname = Some(span(a));
                     j += 2;
                 }
+                names.push((span(&n), asname));
                 match inner.get(j) {
                     None => {}
                     Some(t) if t.kind == K::Comma => j += 1,
@@ -1323,9 +1412,8 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
             if n.kind != K::Name {
                 return Err(Unsure);
             }
-            names.push(span(&n));
             i += 1;
-            alias(&mut i)?;
+            names.push((span(&n), alias(&mut i)?));
             match toks.get(i) {
                 None => break,
                 Some(t) if t.kind == K::Comma && i + 1 < toks.len() => i += 1,
@@ -1452,6 +1540,104 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
         }
     }
     Ok(())
+}
+
+/// The dynamic-import candidates among the calls of `toks`: a callee that
+/// is a name or `name.attr`, whose first argument is a plain string
+/// literal (implicit concatenation allowed), as `python::Walker::call`.
+fn calls(text: &str, toks: &[Tok]) -> R<Vec<Call>> {
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let t = &toks[i];
+        let kind = |j: usize| toks.get(j).map(|t| t.kind);
+        // `(f)("x")`: a parenthesised callee is still a name to the tree.
+        if t.kind == K::Rpar && kind(i + 1) == Some(K::Lpar) && kind(i + 2) == Some(K::Str) {
+            return Err(Unsure);
+        }
+        if t.kind != K::Name || (i > 0 && toks[i - 1].kind == K::Dot) {
+            continue;
+        }
+        let (callee, lpar) = if kind(i + 1) == Some(K::Lpar) {
+            (context::callee_of_name(word(text, t)), i + 1)
+        } else if kind(i + 1) == Some(K::Dot)
+            && kind(i + 2) == Some(K::Name)
+            && kind(i + 3) == Some(K::Lpar)
+        {
+            (
+                context::callee_of_method(word(text, t), word(text, &toks[i + 2])),
+                i + 3,
+            )
+        } else {
+            continue;
+        };
+        let Some(callee) = callee else { continue };
+        let inner = toks[lpar].depth + 1;
+        let mut j = lpar + 1;
+        while toks
+            .get(j)
+            .is_some_and(|t| t.kind == K::Str && t.depth == inner)
+        {
+            j += 1;
+        }
+        let follows = toks.get(j).map(|t| (t.kind, t.depth));
+        if j == lpar + 1
+            || !matches!(follows, Some((K::Comma, d)) if d == inner)
+                && follows.map(|f| f.0) != Some(K::Rpar)
+        {
+            continue;
+        }
+        let Some((module, span)) = string_value(text, &toks[lpar + 1..j])? else {
+            continue;
+        };
+        if module.starts_with('.')
+            || !context::is_dotted_name(&module)
+            || context::is_future(&module)
+        {
+            continue;
+        }
+        let end = group_end(toks, lpar).ok_or(Unsure)?;
+        out.push(Call {
+            callee,
+            module,
+            span,
+            stmt: Span::new(t.start as usize, toks[end].end as usize),
+        });
+    }
+    Ok(out)
+}
+
+/// The value of plain string literal parts and the span `python.rs`
+/// gives it (the content of a lone part, else the whole literal); `None`
+/// when a part is a bytes, f- or t-string (not a string literal to the
+/// tree); `Unsure` for escapes (their value needs decoding).
+fn string_value(text: &str, parts: &[Tok]) -> R<Option<(String, Span)>> {
+    let mut value = String::new();
+    let mut content = Span::empty(0);
+    for p in parts {
+        let w = word(text, p);
+        let q = w.find(['\'', '"']).ok_or(Unsure)?;
+        let prefix = w[..q].to_ascii_lowercase();
+        if prefix.contains(['b', 'f', 't']) {
+            return Ok(None);
+        }
+        let quote = if w[q..].starts_with("\"\"\"") || w[q..].starts_with("'''") {
+            3
+        } else {
+            1
+        };
+        let inside = w.get(q + quote..w.len() - quote).ok_or(Unsure)?;
+        if !prefix.contains('r') && inside.contains('\\') {
+            return Err(Unsure);
+        }
+        value.push_str(inside);
+        let start = p.start as usize + q + quote;
+        content = Span::new(start, start + inside.len());
+    }
+    let whole = Span::new(parts[0].start as usize, parts[parts.len() - 1].end as usize);
+    Ok(Some((
+        value,
+        if parts.len() == 1 { content } else { whole },
+    )))
 }
 
 /// A handler's last statement gives up: `raise …`, or a lone call to an
@@ -1918,9 +2104,49 @@ struct Walk<'t> {
     fallback_for: Vec<String>,
     imports: Vec<RawImport>,
     relative: Vec<Relative>,
+    candidates: Vec<(context::CalleeKind, RawImport)>,
+    /// Local names bound by `import importlib [as X]`.
+    importlib_aliases: Vec<String>,
+    /// Local names bound by `from importlib import import_module [as X]`.
+    import_module_aliases: Vec<String>,
 }
 
 impl Walk<'_> {
+    /// Keep the candidates whose callee is an import function (as
+    /// `python::Walker::finish`).
+    fn finish(&mut self) {
+        for (callee, import) in std::mem::take(&mut self.candidates) {
+            let keep = match &callee {
+                context::CalleeKind::Certain => true,
+                context::CalleeKind::Function(name) => {
+                    self.import_module_aliases.iter().any(|a| a == name)
+                }
+                context::CalleeKind::Method(obj) => self.importlib_aliases.iter().any(|a| a == obj),
+            };
+            if keep {
+                self.imports.push(import);
+            }
+        }
+    }
+
+    fn calls(&mut self, calls: &[Call]) {
+        for c in calls {
+            let import = RawImport {
+                module: c.module.clone(),
+                span: c.span,
+                stmt: c.stmt,
+                context: Context {
+                    dynamic: true,
+                    ..self.context()
+                },
+                names: Vec::new(),
+                guard: self.guard,
+                fallback_for: self.fallback_for.clone(),
+            };
+            self.candidates.push((c.callee.clone(), import));
+        }
+    }
+
     fn context(&self) -> Context {
         Context {
             optional: self.optional > 0,
@@ -1958,30 +2184,43 @@ impl Walk<'_> {
     fn node(&mut self, n: &Node) {
         match n {
             Node::Import { modules, stmt } => {
-                for m in modules {
+                for (m, asname) in modules {
                     self.push(*m, *stmt, Vec::new());
+                    if &self.text[m.start..m.end] == "importlib" {
+                        let local = self.name(asname.unwrap_or(*m));
+                        self.importlib_aliases.push(local);
+                    }
                 }
             }
+            Node::Calls(calls) => self.calls(calls),
             Node::From {
                 level,
                 module,
                 names,
                 stmt,
             } => {
-                let names: Vec<String> = names
+                let names_of: Vec<String> = names
                     .iter()
-                    .map(|s| self.name(*s))
+                    .map(|(s, _)| self.name(*s))
                     .filter(|n| n != "*")
                     .collect();
                 if *level == 0 {
                     if let Some(m) = module {
-                        self.push(*m, *stmt, names);
+                        self.push(*m, *stmt, names_of);
+                        if &self.text[m.start..m.end] == "importlib" {
+                            for (n, asname) in names {
+                                if &self.text[n.start..n.end] == "import_module" {
+                                    let local = self.name(asname.unwrap_or(*n));
+                                    self.import_module_aliases.push(local);
+                                }
+                            }
+                        }
                     }
                 } else {
                     self.relative.push(Relative {
                         level: *level,
                         module: module.map(|m| self.name(m)),
-                        names,
+                        names: names_of,
                         span: *stmt,
                         context: self.context(),
                     });
@@ -1999,8 +2238,8 @@ impl Walk<'_> {
                 orelse,
                 finally,
             } => {
-                let handler = handlers.iter().position(|(c, _)| *c);
-                let optional = handler.is_some_and(|i| !handlers[i].1.gives_up);
+                let handler = handlers.iter().position(|(c, _, _)| *c);
+                let optional = handler.is_some_and(|i| !handlers[i].2.gives_up);
                 if optional {
                     self.optional += 1;
                 }
@@ -2013,12 +2252,14 @@ impl Walk<'_> {
                     .iter()
                     .map(|i| i.module.clone())
                     .collect();
-                for (i, (_, h)) in handlers.iter().enumerate() {
+                for (i, (_, calls, h)) in handlers.iter().enumerate() {
                     if Some(i) == handler && !body_modules.is_empty() {
                         let outer = std::mem::replace(&mut self.fallback_for, body_modules.clone());
+                        self.calls(calls);
                         self.body(h);
                         self.fallback_for = outer;
                     } else {
+                        self.calls(calls);
                         self.body(h);
                     }
                 }
@@ -2028,9 +2269,9 @@ impl Walk<'_> {
         }
     }
 
-    fn if_(&mut self, clauses: &[(Option<IfTest>, Body)]) {
+    fn if_(&mut self, clauses: &[(Option<IfTest>, Vec<Call>, Body)]) {
         let outer = self.guard;
-        let Some((Some(first), body)) = clauses.first() else {
+        let Some((Some(first), _, body)) = clauses.first() else {
             return;
         };
         self.guard = outer & first.may_true;
@@ -2045,7 +2286,8 @@ impl Walk<'_> {
         if first.type_checking == Some(false) {
             self.type_only += 1;
         }
-        for (test, body) in &clauses[1..] {
+        for (test, calls, body) in &clauses[1..] {
+            self.calls(calls);
             let before = self.guard;
             let (t, f) = test.map_or((vg::ALL, 0), |t| (t.may_true, t.may_false));
             let tc = test.is_some_and(|t| t.type_checking == Some(true));
