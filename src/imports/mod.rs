@@ -131,6 +131,13 @@ pub fn scan_and_tree(text: &str) -> (Option<String>, String) {
     (scan, tree)
 }
 
+/// Where in its source the scanner gave up on `text` (`None`: it answered).
+/// For measuring deferrals; not a stable interface.
+#[doc(hidden)]
+pub fn scan_gives_up_at(text: &str) -> Option<u32> {
+    python::scan_gives_up_at(text)
+}
+
 /// A relative import (`from .x import a, b`), kept only to follow
 /// first-party packages; never a dependency itself.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -86,6 +86,11 @@ fn needs_tree(_text: &str) -> bool {
     false
 }
 
+/// The scanner's source line where it gave up on `text`, `None` when it answered.
+pub(crate) fn scan_gives_up_at(text: &str) -> Option<u32> {
+    scan::scan(text, false).err().map(|u| u.0)
+}
+
 fn parse_tree(text: &str, want_comments: bool) -> Found {
     let parsed = parse_unchecked_source(text, ast::PySourceType::Python);
     let mut found = Found::default();

@@ -28,9 +28,10 @@ use crate::imports::version_guard::{self as vg, Minors};
 use crate::imports::{Context, Relative};
 use crate::span::Span;
 
-/// Not sure: the caller parses the file instead.
+/// Not sure: the caller parses the file instead. Holds the scanner's
+/// source line that gave up (to see which checks cost the most deferrals).
 #[derive(Debug)]
-pub(super) struct Unsure;
+pub(super) struct Unsure(pub(super) u32);
 
 type R<T> = Result<T, Unsure>;
 
@@ -286,7 +287,9 @@ enum Node {
 #[derive(Debug)]
 struct Call {
     callee: context::CalleeKind,
-    module: String,
+    /// `None`: escapes the scanner does not decode (matters only if the
+    /// callee turns out to be an import function).
+    module: Option<String>,
     span: Span,
     stmt: Span,
 }
@@ -360,7 +363,7 @@ struct Scanner<'t> {
 /// The imports of `text` as the tree walk would find them, or `Unsure`.
 pub(super) fn scan(text: &str, want_comments: bool) -> R<Found> {
     if text.len() >= u32::MAX as usize {
-        return Err(Unsure);
+        return Err(Unsure(line!()));
     }
     let mut s = Scanner {
         text,
@@ -397,7 +400,7 @@ pub(super) fn scan(text: &str, want_comments: bool) -> R<Found> {
         import_module_aliases: Vec::new(),
     };
     w.body(&module);
-    w.finish();
+    w.finish()?;
     w.imports.sort_by_key(|i| (i.span.start, i.span.end));
     Ok(Found {
         imports: w.imports,
@@ -443,7 +446,7 @@ impl<'t> Scanner<'t> {
                     self.comment();
                     continue;
                 }
-                Some(b'\\' | b'\x0c') => return Err(Unsure),
+                Some(b'\\' | b'\x0c') => return Err(Unsure(line!())),
                 _ => {}
             }
             self.toks.clear();
@@ -486,7 +489,11 @@ impl<'t> Scanner<'t> {
     fn logical_line(&mut self) -> R<()> {
         loop {
             let Some(&b) = self.src.get(self.pos) else {
-                return if self.depth == 0 { Ok(()) } else { Err(Unsure) };
+                return if self.depth == 0 {
+                    Ok(())
+                } else {
+                    Err(Unsure(line!()))
+                };
             };
             let start = self.pos;
             match b {
@@ -502,10 +509,10 @@ impl<'t> Scanner<'t> {
                     self.pos += 1;
                     match self.src.get(self.pos) {
                         Some(b'\n' | b'\r') => self.newline(),
-                        _ => return Err(Unsure),
+                        _ => return Err(Unsure(line!())),
                     }
                     if self.pos >= self.src.len() {
-                        return Err(Unsure);
+                        return Err(Unsure(line!()));
                     }
                 }
                 b'\'' | b'"' => {
@@ -526,7 +533,7 @@ impl<'t> Scanner<'t> {
                                 continue;
                             }
                         }
-                        Some(c) if *c >= 0x80 => return Err(Unsure),
+                        Some(c) if *c >= 0x80 => return Err(Unsure(line!())),
                         _ => {}
                     }
                     let kind = K::keyword(&self.src[start..self.pos]);
@@ -558,7 +565,7 @@ impl<'t> Scanner<'t> {
                     self.push(kind, start);
                     self.depth += 1;
                     if self.depth > MAX_NESTING {
-                        return Err(Unsure);
+                        return Err(Unsure(line!()));
                     }
                     self.brackets.push(kind);
                 }
@@ -569,7 +576,7 @@ impl<'t> Scanner<'t> {
                         _ => (K::Rbrace, K::Lbrace),
                     };
                     if self.brackets.pop() != Some(open) {
-                        return Err(Unsure);
+                        return Err(Unsure(line!()));
                     }
                     self.depth -= 1;
                     self.pos += 1;
@@ -632,7 +639,7 @@ impl<'t> Scanner<'t> {
             b'<' | b'>' => K::Cmp,
             b'=' => K::Assign,
             b'/' | b'%' | b'|' | b'&' | b'^' => K::BinOp,
-            _ => return Err(Unsure),
+            _ => return Err(Unsure(line!())),
         };
         self.pos += 1;
         Ok(k)
@@ -657,7 +664,7 @@ impl<'t> Scanner<'t> {
         if valid_number(&self.src[start..self.pos]) {
             Ok(())
         } else {
-            Err(Unsure)
+            Err(Unsure(line!()))
         }
     }
 
@@ -668,7 +675,7 @@ impl<'t> Scanner<'t> {
 
     fn string_nested(&mut self, p: Prefix, nesting: u32) -> R<()> {
         if nesting > MAX_NESTING {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         let q = self.src[self.pos];
         let triple = self.src[self.pos..].starts_with(&[q, q, q]);
@@ -684,14 +691,14 @@ impl<'t> Scanner<'t> {
                 } else {
                     memchr::memchr3(q, b'\\', b'\n', rest)
                 }
-                .ok_or(Unsure)?;
+                .ok_or(Unsure(line!()))?;
                 if !triple && rest[..i].contains(&b'\r') {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 self.pos += i;
                 match self.src[self.pos] {
                     b'\\' => self.escape(p)?,
-                    b'\n' => return Err(Unsure),
+                    b'\n' => return Err(Unsure(line!())),
                     _ => {
                         if !triple {
                             self.pos += 1;
@@ -707,7 +714,7 @@ impl<'t> Scanner<'t> {
             }
         }
         if p.bytes && !self.src[body_start..self.pos].is_ascii() {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         Ok(())
     }
@@ -716,7 +723,7 @@ impl<'t> Scanner<'t> {
     fn escape(&mut self, p: Prefix) -> R<()> {
         self.pos += 1;
         let Some(&c) = self.src.get(self.pos) else {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         };
         if c == b'\r' {
             self.newline();
@@ -726,21 +733,38 @@ impl<'t> Scanner<'t> {
             let hex = match c {
                 b'x' => 2,
                 b'u' if !p.bytes => 4,
-                // Rare enough to leave to the parser, which checks the value.
-                b'U' | b'N' if !p.bytes => return Err(Unsure),
-                b'4'..=b'7' if p.bytes => return Err(Unsure),
+                b'U' if !p.bytes => 8,
+                b'N' if !p.bytes => {
+                    // A character name the parser knows, in braces.
+                    let rest = &self.src[self.pos + 1..];
+                    if rest.first() != Some(&b'{') {
+                        return Err(Unsure(line!()));
+                    }
+                    let close = memchr::memchr(b'}', rest).ok_or(Unsure(line!()))?;
+                    let name = std::str::from_utf8(&rest[1..close]).map_err(|_| Unsure(line!()))?;
+                    if unicode_names2::character(name).is_none() {
+                        return Err(Unsure(line!()));
+                    }
+                    self.pos += 1 + close;
+                    0
+                }
+                b'4'..=b'7' if p.bytes => return Err(Unsure(line!())),
                 _ => 0,
             };
             if hex > 0 {
                 let digits = self
                     .src
                     .get(self.pos + 1..self.pos + 1 + hex)
-                    .ok_or(Unsure)?;
+                    .ok_or(Unsure(line!()))?;
                 if !digits.iter().all(u8::is_ascii_hexdigit) {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
-                if c == b'u' && matches!(digits[0], b'd' | b'D') && digits[1] >= b'8' {
-                    return Err(Unsure); // a lone surrogate
+                // Surrogates become U+FFFD for ruff; beyond U+10FFFF is an error.
+                if c == b'U' {
+                    let v = u32::from_str_radix(std::str::from_utf8(digits).unwrap_or("z"), 16);
+                    if !v.is_ok_and(|v| v <= 0x10FFFF) {
+                        return Err(Unsure(line!()));
+                    }
                 }
                 self.pos += hex;
             }
@@ -753,7 +777,7 @@ impl<'t> Scanner<'t> {
     fn fstring_body(&mut self, q: u8, triple: bool, raw: bool, nesting: u32) -> R<()> {
         loop {
             let Some(&c) = self.src.get(self.pos) else {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             };
             match c {
                 _ if c == q => {
@@ -767,11 +791,11 @@ impl<'t> Scanner<'t> {
                     }
                     self.pos += 1;
                 }
-                b'\n' | b'\r' if !triple => return Err(Unsure),
+                b'\n' | b'\r' if !triple => return Err(Unsure(line!())),
                 b'\\' => {
                     match self.src.get(self.pos + 1) {
                         Some(b'{' | b'}') => self.pos += 1,
-                        Some(b'N') if !raw => return Err(Unsure),
+                        Some(b'N') if !raw => return Err(Unsure(line!())),
                         _ if raw => self.pos += 2,
                         _ => self.escape(Prefix::default())?,
                     };
@@ -788,7 +812,7 @@ impl<'t> Scanner<'t> {
                     if self.src.get(self.pos + 1) == Some(&b'}') {
                         self.pos += 2;
                     } else {
-                        return Err(Unsure);
+                        return Err(Unsure(line!()));
                     }
                 }
                 _ => self.pos += 1,
@@ -801,7 +825,7 @@ impl<'t> Scanner<'t> {
     /// expression is tokenised and pair-checked like any other code.
     fn field(&mut self, q: u8, triple: bool, nesting: u32) -> R<()> {
         if nesting > MAX_NESTING {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         let mut toks: Vec<Tok> = Vec::new();
         let mut depth = 0u32;
@@ -814,14 +838,14 @@ impl<'t> Scanner<'t> {
         // What ends the expression: `}`, a conversion `!x` or a format spec `:`.
         let end = loop {
             let Some(&c) = self.src.get(self.pos) else {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             };
             let start = self.pos;
             match c {
                 b' ' | b'\t' => self.pos += 1,
-                b'\n' | b'\r' if !triple => return Err(Unsure),
+                b'\n' | b'\r' if !triple => return Err(Unsure(line!())),
                 b'\n' | b'\r' => self.pos += 1,
-                b'#' | b'\\' => return Err(Unsure),
+                b'#' | b'\\' => return Err(Unsure(line!())),
                 b'\'' | b'"' => {
                     self.string_nested(Prefix::default(), nesting + 1)?;
                     toks.push(tok(K::Str, depth, start, self.pos));
@@ -833,7 +857,7 @@ impl<'t> Scanner<'t> {
                         self.pos += 1;
                     }
                     let kind = if let Some(b'\'' | b'"') = self.src.get(self.pos) {
-                        let p = Prefix::of(&self.src[start..self.pos]).ok_or(Unsure)?;
+                        let p = Prefix::of(&self.src[start..self.pos]).ok_or(Unsure(line!()))?;
                         self.string_nested(p, nesting + 1)?;
                         K::Str
                     } else {
@@ -875,10 +899,10 @@ impl<'t> Scanner<'t> {
                         b']' => (K::Rsqb, K::Lsqb),
                         _ => (K::Rbrace, K::Lbrace),
                     };
-                    depth = depth.checked_sub(1).ok_or(Unsure)?;
+                    depth = depth.checked_sub(1).ok_or(Unsure(line!()))?;
                     let opener = toks.iter().rev().find(|t| t.depth == depth).map(|t| t.kind);
                     if opener != Some(open) {
-                        return Err(Unsure);
+                        return Err(Unsure(line!()));
                     }
                     self.pos += 1;
                     toks.push(tok(kind, depth, start, self.pos));
@@ -896,7 +920,7 @@ impl<'t> Scanner<'t> {
             toks.pop();
         }
         if toks.is_empty() {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         check_pairs(self.src, &toks)?;
         // A call with a string in a field could be a dynamic import.
@@ -905,14 +929,14 @@ impl<'t> Scanner<'t> {
                 .windows(2)
                 .any(|w| w[0].kind == K::Lpar && w[1].kind == K::Str)
         {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         self.pos += 1;
         match end {
             b'}' => Ok(()),
             b'!' => {
                 if !matches!(self.src.get(self.pos), Some(b'r' | b's' | b'a')) {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 self.pos += 1;
                 match self.src.get(self.pos) {
@@ -924,7 +948,7 @@ impl<'t> Scanner<'t> {
                         self.pos += 1;
                         self.format_spec(q, triple, nesting)
                     }
-                    _ => Err(Unsure),
+                    _ => Err(Unsure(line!())),
                 }
             }
             _ => self.format_spec(q, triple, nesting),
@@ -934,12 +958,12 @@ impl<'t> Scanner<'t> {
     fn format_spec(&mut self, q: u8, triple: bool, nesting: u32) -> R<()> {
         loop {
             let Some(&c) = self.src.get(self.pos) else {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             };
             match c {
                 b'{' => {
                     if self.src.get(self.pos + 1) == Some(&b'{') {
-                        return Err(Unsure);
+                        return Err(Unsure(line!()));
                     }
                     self.pos += 1;
                     self.field(q, triple, nesting + 1)?;
@@ -948,9 +972,9 @@ impl<'t> Scanner<'t> {
                     self.pos += 1;
                     return Ok(());
                 }
-                b'\n' | b'\r' if !triple => return Err(Unsure),
-                b'\\' => return Err(Unsure),
-                _ if c == q => return Err(Unsure),
+                b'\n' | b'\r' if !triple => return Err(Unsure(line!())),
+                b'\\' => return Err(Unsure(line!())),
+                _ if c == q => return Err(Unsure(line!())),
                 _ => self.pos += 1,
             }
         }
@@ -981,7 +1005,7 @@ impl<'t> Scanner<'t> {
                 _ => false,
             };
             if frame.decorated && !definition {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             }
             frame.decorated = first.kind == K::At;
         }
@@ -990,7 +1014,7 @@ impl<'t> Scanner<'t> {
             && matches!(word(&first), "match" | "case")
             && toks.last().is_some_and(|t| t.kind == K::Colon)
         {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         let (head, at) = match first.kind {
             K::If => (Some(Head::If), 1),
@@ -1004,7 +1028,7 @@ impl<'t> Scanner<'t> {
             K::Async => match toks.get(1).map(|t| t.kind) {
                 Some(K::For) => (Some(Head::Loop), 2),
                 Some(K::Def | K::With) => (Some(Head::Plain), 2),
-                _ => return Err(Unsure),
+                _ => return Err(Unsure(line!())),
             },
             _ => (None, 0),
         };
@@ -1017,28 +1041,30 @@ impl<'t> Scanner<'t> {
         let colon = toks
             .iter()
             .position(|t| t.kind == K::Colon && t.depth == 0)
-            .ok_or(Unsure)?;
+            .ok_or(Unsure(line!()))?;
         let header = &toks[at..colon];
         if header.iter().any(|t| {
             (t.depth == 0 && matches!(t.kind, K::Lambda | K::Assign | K::AugAssign))
                 || t.kind.statement_only()
         }) {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         let (test, catches) = match head {
-            Head::If | Head::Elif if header.is_empty() => return Err(Unsure),
+            Head::If | Head::Elif if header.is_empty() => return Err(Unsure(line!())),
             Head::If | Head::Elif => (Some(if_test(text, header)?), false),
             Head::Except => (None, except_catches(text, header)?),
-            Head::Else | Head::Try | Head::Finally if !header.is_empty() => return Err(Unsure),
-            Head::Loop | Head::Plain if header.is_empty() => return Err(Unsure),
+            Head::Else | Head::Try | Head::Finally if !header.is_empty() => {
+                return Err(Unsure(line!()))
+            }
+            Head::Loop | Head::Plain if header.is_empty() => return Err(Unsure(line!())),
             _ => (None, false),
         };
         if first.kind == K::For && !header.iter().any(|t| t.depth == 0 && t.kind == K::In) {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         let kw = toks[at - 1].kind;
         if matches!(kw, K::Def | K::Class) && !def_or_class_header(kw, header) {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         let header_calls = if self.dynamic {
             calls(text, header)?
@@ -1064,7 +1090,7 @@ impl<'t> Scanner<'t> {
             _ => (head, false),
         };
         if needs_open {
-            let open = frame.open.as_mut().ok_or(Unsure)?;
+            let open = frame.open.as_mut().ok_or(Unsure(line!()))?;
             let first_head = open.clauses[0].head;
             let last = open.clauses.last().expect("a clause").head;
             let ok = match next_head {
@@ -1082,7 +1108,7 @@ impl<'t> Scanner<'t> {
                 _ => false,
             };
             if !ok {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             }
             open.clauses.push(clause);
         } else {
@@ -1110,7 +1136,7 @@ impl<'t> Scanner<'t> {
                 .split(|t| t.kind == K::Semi && t.depth == 0)
                 .any(|st| st.first().is_some_and(|t| opens_block(t.kind)))
             {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             }
             statements(text, rest, &mut body, self.dynamic)?;
             let open = frame.open.as_mut().expect("just set");
@@ -1130,15 +1156,19 @@ impl<'t> Scanner<'t> {
                 self.frames.last_mut().expect("the body").indent = Some(indent);
                 return Ok(());
             }
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         loop {
-            let cur = self.frames.last().and_then(|f| f.indent).ok_or(Unsure)?;
+            let cur = self
+                .frames
+                .last()
+                .and_then(|f| f.indent)
+                .ok_or(Unsure(line!()))?;
             if cur == indent {
                 return Ok(());
             }
             if indent.len() >= cur.len() || !cur.starts_with(indent) || self.frames.len() == 1 {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             }
             close_frame(&mut self.frames)?;
         }
@@ -1190,14 +1220,14 @@ fn opens_block(k: K) -> bool {
 
 /// Close the innermost body and hand it to its compound statement.
 fn close_frame(frames: &mut Vec<Frame>) -> R<()> {
-    let mut f = frames.pop().ok_or(Unsure)?;
+    let mut f = frames.pop().ok_or(Unsure(line!()))?;
     if f.indent.is_none() || f.decorated {
-        return Err(Unsure); // a block without a body
+        return Err(Unsure(line!())); // a block without a body
     }
     finish_open(&mut f)?;
-    let parent = frames.last_mut().ok_or(Unsure)?;
-    let open = parent.open.as_mut().ok_or(Unsure)?;
-    open.clauses.last_mut().ok_or(Unsure)?.body = f.body;
+    let parent = frames.last_mut().ok_or(Unsure(line!()))?;
+    let open = parent.open.as_mut().ok_or(Unsure(line!()))?;
+    open.clauses.last_mut().ok_or(Unsure(line!()))?.body = f.body;
     Ok(())
 }
 
@@ -1205,9 +1235,9 @@ fn close_all(frames: &mut Vec<Frame>) -> R<Body> {
     while frames.len() > 1 {
         close_frame(frames)?;
     }
-    let mut module = frames.pop().ok_or(Unsure)?;
+    let mut module = frames.pop().ok_or(Unsure(line!()))?;
     if module.decorated {
-        return Err(Unsure);
+        return Err(Unsure(line!()));
     }
     finish_open(&mut module)?;
     Ok(module.body)
@@ -1220,7 +1250,7 @@ fn finish_open(frame: &mut Frame) -> R<()> {
     };
     let first = open.clauses[0].head;
     if first == Head::Try && open.clauses.len() == 1 {
-        return Err(Unsure); // `try` without handlers or `finally`
+        return Err(Unsure(line!())); // `try` without handlers or `finally`
     }
     if open
         .clauses
@@ -1274,24 +1304,24 @@ fn statements(text: &str, toks: &[Tok], body: &mut Body, dynamic: bool) -> R<()>
             }
             _ => {
                 if stmt[1..].iter().any(|t| t.kind.statement_only()) {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 if stmt.iter().any(|t| t.kind == K::Semi)
                     || stmt
                         .last()
                         .is_some_and(|t| t.kind == K::Colon && t.depth == 0)
                 {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 // Outside brackets a colon is an annotation (after a target)
                 // or a lambda's.
                 let top = |k: K| stmt.iter().any(|t| t.depth == 0 && t.kind == k);
                 if stmt[0].kind.is_keyword() && top(K::Colon) && !top(K::Lambda) {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 // Python 2's `raise E, "message"`; `x := 1` needs brackets.
                 if (stmt[0].kind == K::Raise && top(K::Comma)) || top(K::Walrus) || top(K::As) {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 body.gives_up = gives_up(text, stmt);
                 if dynamic {
@@ -1316,7 +1346,10 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
     let mut i = 1;
     // A dotted name whose parts touch (so its source text is its name).
     let dotted = |i: &mut usize| -> R<Span> {
-        let first = toks.get(*i).filter(|t| t.kind == K::Name).ok_or(Unsure)?;
+        let first = toks
+            .get(*i)
+            .filter(|t| t.kind == K::Name)
+            .ok_or(Unsure(line!()))?;
         let mut end = first.end;
         *i += 1;
         while toks.get(*i).is_some_and(|t| t.kind == K::Dot) {
@@ -1324,9 +1357,9 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
             let name = toks
                 .get(*i + 1)
                 .filter(|t| t.kind == K::Name)
-                .ok_or(Unsure)?;
+                .ok_or(Unsure(line!()))?;
             if dot.start != end || name.start != dot.end {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             }
             end = name.end;
             *i += 2;
@@ -1338,7 +1371,7 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
             let name = toks
                 .get(*i + 1)
                 .filter(|t| t.kind == K::Name)
-                .ok_or(Unsure)?;
+                .ok_or(Unsure(line!()))?;
             *i += 2;
             return Ok(Some(span(name)));
         }
@@ -1352,7 +1385,7 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
             match toks.get(i) {
                 None => break,
                 Some(t) if t.kind == K::Comma => i += 1,
-                Some(_) => return Err(Unsure),
+                Some(_) => return Err(Unsure(line!())),
             }
         }
         return Ok(Node::Import { modules, stmt });
@@ -1372,7 +1405,7 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
         None
     };
     if (level == 0 && module.is_none()) || toks.get(i).map(|t| t.kind) != Some(K::Import) {
-        return Err(Unsure);
+        return Err(Unsure(line!()));
     }
     i += 1;
     let mut names = Vec::new();
@@ -1380,14 +1413,14 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
         Some(K::Star) if i + 1 == toks.len() => {}
         Some(K::Lpar) => {
             if toks.last().map(|t| t.kind) != Some(K::Rpar) || toks.len() < i + 3 {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             }
             let inner = &toks[i + 1..toks.len() - 1];
             let mut j = 0;
             while j < inner.len() {
                 let n = inner[j];
                 if n.kind != K::Name {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 j += 1;
                 let mut asname = None;
@@ -1395,7 +1428,7 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
                     let a = inner
                         .get(j + 1)
                         .filter(|t| t.kind == K::Name)
-                        .ok_or(Unsure)?;
+                        .ok_or(Unsure(line!()))?;
                     asname = Some(span(a));
                     j += 2;
                 }
@@ -1403,24 +1436,24 @@ fn import(text: &str, toks: &[Tok]) -> R<Node> {
                 match inner.get(j) {
                     None => {}
                     Some(t) if t.kind == K::Comma => j += 1,
-                    Some(_) => return Err(Unsure),
+                    Some(_) => return Err(Unsure(line!())),
                 }
             }
         }
         Some(K::Name) => loop {
             let n = toks[i];
             if n.kind != K::Name {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             }
             i += 1;
             names.push((span(&n), alias(&mut i)?));
             match toks.get(i) {
                 None => break,
                 Some(t) if t.kind == K::Comma && i + 1 < toks.len() => i += 1,
-                Some(_) => return Err(Unsure),
+                Some(_) => return Err(Unsure(line!())),
             }
         },
-        _ => return Err(Unsure),
+        _ => return Err(Unsure(line!())),
     }
     let _ = text;
     Ok(Node::From {
@@ -1441,7 +1474,7 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
         match prev {
             None => {
                 if k.binary_only() || k.closer() || matches!(k, K::Colon | K::DoubleStar) {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
             }
             Some(p) => {
@@ -1450,17 +1483,26 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
                     // `type X = …` is a statement (a soft keyword).
                     let soft = i == 1 && &src[p.start as usize..p.end as usize] == b"type";
                     if !soft {
-                        return Err(Unsure);
+                        return Err(Unsure(line!()));
                     }
                 }
+                // `def f(a, /, b)`: the positional-only marker.
+                let is_slash =
+                    |t: &Tok| t.kind == K::BinOp && &src[t.start as usize..t.end as usize] == b"/";
+                let slash = (is_slash(t) && matches!(pk, K::Comma | K::Lpar))
+                    || (is_slash(p) && matches!(k, K::Comma | K::Rpar));
+                // `a, = f()`: unpacking into a one-element tuple.
+                let unpack = k == K::Assign && pk == K::Comma && t.depth == 0;
                 if k.binary_only()
                     && (pk.binary_only() || pk.opener())
                     && !(k == K::Dot && matches!(pk, K::Dot))
+                    && !slash
+                    && !unpack
                 {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
-                if k.closer() && pk.binary_only() && pk != K::Comma {
-                    return Err(Unsure);
+                if k.closer() && pk.binary_only() && pk != K::Comma && !slash {
+                    return Err(Unsure(line!()));
                 }
                 if pk.is_keyword()
                     && !pk.is_constant()
@@ -1469,12 +1511,12 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
                     && !(pk == K::From && k == K::Dot)
                     && !(pk == K::Import && k == K::Dot)
                 {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 // Outside brackets (no slices there) a colon ends a header or
                 // an annotation's target: an operand must follow, if anything.
                 if pk == K::Colon && p.depth == 0 && (k == K::Colon || k.binary_only()) {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 // `else:` / `try:` / `finally:` / `except:` begin a line.
                 if pk.is_keyword()
@@ -1483,7 +1525,7 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
                     && k == K::Colon
                     && i != 1
                 {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
                 if pk == K::Not
                     && toks
@@ -1491,7 +1533,7 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
                         .is_some_and(|b| b.kind.ends_operand())
                     && k != K::In
                 {
-                    return Err(Unsure);
+                    return Err(Unsure(line!()));
                 }
             }
         }
@@ -1536,7 +1578,7 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
                         | K::Except
                 ));
         if dangling {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
     }
     Ok(())
@@ -1552,7 +1594,7 @@ fn calls(text: &str, toks: &[Tok]) -> R<Vec<Call>> {
         let kind = |j: usize| toks.get(j).map(|t| t.kind);
         // `(f)("x")`: a parenthesised callee is still a name to the tree.
         if t.kind == K::Rpar && kind(i + 1) == Some(K::Lpar) && kind(i + 2) == Some(K::Str) {
-            return Err(Unsure);
+            return Err(Unsure(line!()));
         }
         if t.kind != K::Name || (i > 0 && toks[i - 1].kind == K::Dot) {
             continue;
@@ -1586,16 +1628,17 @@ fn calls(text: &str, toks: &[Tok]) -> R<Vec<Call>> {
         {
             continue;
         }
-        let Some((module, span)) = string_value(text, &toks[lpar + 1..j])? else {
-            continue;
+        let (module, span) = match string_value(text, &toks[lpar + 1..j]) {
+            Err(_) => (None, Span::empty(0)),
+            Ok(None) => continue,
+            Ok(Some((m, s))) => (Some(m), s),
         };
-        if module.starts_with('.')
-            || !context::is_dotted_name(&module)
-            || context::is_future(&module)
-        {
+        if module.as_deref().is_some_and(|m| {
+            m.starts_with('.') || !context::is_dotted_name(m) || context::is_future(m)
+        }) {
             continue;
         }
-        let end = group_end(toks, lpar).ok_or(Unsure)?;
+        let end = group_end(toks, lpar).ok_or(Unsure(line!()))?;
         out.push(Call {
             callee,
             module,
@@ -1615,7 +1658,7 @@ fn string_value(text: &str, parts: &[Tok]) -> R<Option<(String, Span)>> {
     let mut content = Span::empty(0);
     for p in parts {
         let w = word(text, p);
-        let q = w.find(['\'', '"']).ok_or(Unsure)?;
+        let q = w.find(['\'', '"']).ok_or(Unsure(line!()))?;
         let prefix = w[..q].to_ascii_lowercase();
         if prefix.contains(['b', 'f', 't']) {
             return Ok(None);
@@ -1625,9 +1668,23 @@ fn string_value(text: &str, parts: &[Tok]) -> R<Option<(String, Span)>> {
         } else {
             1
         };
-        let inside = w.get(q + quote..w.len() - quote).ok_or(Unsure)?;
-        if !prefix.contains('r') && inside.contains('\\') {
-            return Err(Unsure);
+        let inside = w.get(q + quote..w.len() - quote).ok_or(Unsure(line!()))?;
+        if !prefix.contains('r') {
+            // Only these escapes can decode to a module name's characters;
+            // any other leaves a character no module name has.
+            let b = inside.as_bytes();
+            let mut escapes = memchr::memchr_iter(b'\\', b).map(|i| b.get(i + 1));
+            if escapes.clone().any(|c| {
+                matches!(
+                    c,
+                    Some(b'x' | b'u' | b'U' | b'N' | b'0'..=b'7' | b'\n' | b'\r') | None
+                )
+            }) {
+                return Err(Unsure(line!()));
+            }
+            if escapes.next().is_some() {
+                return Ok(None);
+            }
         }
         value.push_str(inside);
         let start = p.start as usize + q + quote;
@@ -1756,7 +1813,7 @@ fn if_test(text: &str, toks: &[Tok]) -> R<IfTest> {
     });
     if odd || has_top(toks, K::Comma) {
         return if risky {
-            Err(Unsure)
+            Err(Unsure(line!()))
         } else {
             Ok(IfTest {
                 may_true: vg::ALL,
@@ -1782,7 +1839,7 @@ const UNKNOWN: (Minors, Minors) = (vg::ALL, vg::ALL);
 /// As `python::version_test`, over tokens (no `if`/`lambda`/`,` at the top).
 fn version_test(text: &str, toks: &[Tok]) -> R<(Minors, Minors)> {
     if toks.is_empty() {
-        return Err(Unsure);
+        return Err(Unsure(line!()));
     }
     let ors = split_top(toks, K::Or);
     if ors.len() > 1 {
@@ -1820,7 +1877,7 @@ fn version_test(text: &str, toks: &[Tok]) -> R<(Minors, Minors)> {
             && attribute_chain(toks).is_none()
             && toks.len() > 1
         {
-            Err(Unsure)
+            Err(Unsure(line!()))
         } else {
             Ok(UNKNOWN)
         };
@@ -1830,7 +1887,7 @@ fn version_test(text: &str, toks: &[Tok]) -> R<(Minors, Minors)> {
     if ops.len() > 1 || op_tok.kind != K::Cmp {
         return if mentions(text, toks, "version_info") {
             // `not in` / `is not` span two tokens; chains are rare: ask the parser.
-            Err(Unsure)
+            Err(Unsure(line!()))
         } else {
             Ok(UNKNOWN)
         };
@@ -1842,7 +1899,7 @@ fn version_test(text: &str, toks: &[Tok]) -> R<(Minors, Minors)> {
         ">=" => vg::Op::GtE,
         "==" => vg::Op::Eq,
         "!=" => vg::Op::NotEq,
-        _ => return Err(Unsure),
+        _ => return Err(Unsure(line!())),
     };
     let (left, right) = (&toks[..ops[0]], &toks[ops[0] + 1..]);
     let pair =
@@ -1850,7 +1907,7 @@ fn version_test(text: &str, toks: &[Tok]) -> R<(Minors, Minors)> {
             match (s, l) {
                 (Tri::Yes(s), Tri::Yes(l)) => Ok(Some((s, l))),
                 (Tri::No, _) | (_, Tri::No) => Ok(None),
-                _ => Err(Unsure),
+                _ => Err(Unsure(line!())),
             }
         };
     let found = match pair(subject(text, left), literal(text, right))? {
@@ -1962,12 +2019,12 @@ fn literal(text: &str, toks: &[Tok]) -> Tri<vg::Literal> {
 /// As `python::catches_import_error`, over the tokens of `except <type> [as x]:`.
 fn except_catches(text: &str, header: &[Tok]) -> R<bool> {
     if header.first().is_some_and(|t| t.kind == K::Star) {
-        return Err(Unsure); // except*: left to the parser
+        return Err(Unsure(line!())); // except*: left to the parser
     }
     let ty = match header.iter().position(|t| t.depth == 0 && t.kind == K::As) {
         Some(i) => {
             if header.len() != i + 2 || header[i + 1].kind != K::Name || i == 0 {
-                return Err(Unsure);
+                return Err(Unsure(line!()));
             }
             &header[..i]
         }
@@ -1980,7 +2037,7 @@ fn except_catches(text: &str, header: &[Tok]) -> R<bool> {
         .iter()
         .any(|t| t.depth == 0 && t.kind.is_keyword() && !t.kind.is_constant())
     {
-        return Err(Unsure);
+        return Err(Unsure(line!()));
     }
     Ok(catches(text, ty))
 }
@@ -2114,7 +2171,8 @@ struct Walk<'t> {
 impl Walk<'_> {
     /// Keep the candidates whose callee is an import function (as
     /// `python::Walker::finish`).
-    fn finish(&mut self) {
+    /// An undecoded candidate (empty module) that is kept: ask the tree.
+    fn finish(&mut self) -> R<()> {
         for (callee, import) in std::mem::take(&mut self.candidates) {
             let keep = match &callee {
                 context::CalleeKind::Certain => true,
@@ -2124,15 +2182,19 @@ impl Walk<'_> {
                 context::CalleeKind::Method(obj) => self.importlib_aliases.iter().any(|a| a == obj),
             };
             if keep {
+                if import.module.is_empty() {
+                    return Err(Unsure(line!()));
+                }
                 self.imports.push(import);
             }
         }
+        Ok(())
     }
 
     fn calls(&mut self, calls: &[Call]) {
         for c in calls {
             let import = RawImport {
-                module: c.module.clone(),
+                module: c.module.clone().unwrap_or_default(),
                 span: c.span,
                 stmt: c.stmt,
                 context: Context {
