@@ -257,7 +257,7 @@ fn mutate(text: &str, at: usize, what: u8) -> String {
         "print ", "  ", "f'{", "0777", "`",
     ];
     let p = pieces[what as usize % pieces.len()];
-    if what % 3 == 0 {
+    if what.is_multiple_of(3) {
         let end = (at + 1..=t.len())
             .find(|&e| t.is_char_boundary(e))
             .unwrap_or(t.len());
@@ -302,12 +302,6 @@ fn broken(stmts: &[Vec<String>], edits: &[(usize, u8)]) -> String {
         text = mutate(&text, at, what);
     }
     text
-}
-
-fn without_errors(rendered: &str) -> &str {
-    rendered
-        .rsplit_once("\nerrors ")
-        .map_or(rendered, |(head, _)| head)
 }
 
 fn has_errors(rendered: &str) -> bool {

@@ -999,11 +999,11 @@ impl<'t> Scanner<'t> {
         let first = toks[0];
         let text = self.text;
         {
-            let frame = self.frames.last_mut().expect("the module frame");
-            let definition = match (first.kind, toks.get(1).map(|t| t.kind)) {
-                (K::At | K::Def | K::Class, _) | (K::Async, Some(K::Def)) => true,
-                _ => false,
-            };
+            let frame = self.frames.last_mut().ok_or(Unsure(line!()))?;
+            let definition = matches!(
+                (first.kind, toks.get(1).map(|t| t.kind)),
+                (K::At | K::Def | K::Class, _) | (K::Async, Some(K::Def))
+            );
             if frame.decorated && !definition {
                 return Err(Unsure(line!()));
             }
@@ -1033,7 +1033,7 @@ impl<'t> Scanner<'t> {
             _ => (None, 0),
         };
         let Some(head) = head else {
-            let frame = self.frames.last_mut().expect("the module frame");
+            let frame = self.frames.last_mut().ok_or(Unsure(line!()))?;
             finish_open(frame)?;
             return statements(text, toks, &mut frame.body, self.dynamic);
         };
@@ -1071,7 +1071,7 @@ impl<'t> Scanner<'t> {
         } else {
             Vec::new()
         };
-        let frame = self.frames.last_mut().expect("the module frame");
+        let frame = self.frames.last_mut().ok_or(Unsure(line!()))?;
         // A clause's test is read in the clause's context; the first
         // header's in the enclosing one (`python::Walker`).
         let (calls, outer_calls) = match head {
@@ -1092,7 +1092,7 @@ impl<'t> Scanner<'t> {
         if needs_open {
             let open = frame.open.as_mut().ok_or(Unsure(line!()))?;
             let first_head = open.clauses[0].head;
-            let last = open.clauses.last().expect("a clause").head;
+            let last = open.clauses.last().ok_or(Unsure(line!()))?.head;
             let ok = match next_head {
                 Head::Elif => first_head == Head::If && matches!(last, Head::If | Head::Elif),
                 Head::Else => match first_head {
@@ -1139,21 +1139,24 @@ impl<'t> Scanner<'t> {
                 return Err(Unsure(line!()));
             }
             statements(text, rest, &mut body, self.dynamic)?;
-            let open = frame.open.as_mut().expect("just set");
-            open.clauses.last_mut().expect("a clause").body = body;
+            let open = frame.open.as_mut().ok_or(Unsure(line!()))?;
+            open.clauses.last_mut().ok_or(Unsure(line!()))?.body = body;
         }
         Ok(())
     }
 
     fn indentation(&mut self, indent: &'t [u8]) -> R<()> {
-        let top = self.frames.last_mut().expect("the module frame");
+        let top = self.frames.last_mut().ok_or(Unsure(line!()))?;
         if top.indent.is_none() {
             // The first line of a block's body.
-            let parent = self.frames[self.frames.len() - 2]
-                .indent
-                .expect("a parent's indent is known");
+            let parent = self
+                .frames
+                .len()
+                .checked_sub(2)
+                .and_then(|i| self.frames[i].indent)
+                .ok_or(Unsure(line!()))?;
             if indent.len() > parent.len() && indent.starts_with(parent) {
-                self.frames.last_mut().expect("the body").indent = Some(indent);
+                self.frames.last_mut().ok_or(Unsure(line!()))?.indent = Some(indent);
                 return Ok(());
             }
             return Err(Unsure(line!()));
@@ -1268,7 +1271,7 @@ fn finish_open(frame: &mut Frame) -> R<()> {
         ),
         Head::Try => {
             let mut clauses = open.clauses.into_iter();
-            let body = clauses.next().expect("the try clause").body;
+            let body = clauses.next().ok_or(Unsure(line!()))?.body;
             let (mut handlers, mut orelse, mut finally) =
                 (Vec::new(), Body::default(), Body::default());
             for c in clauses {
@@ -2088,7 +2091,7 @@ impl Prefix {
                 _ => return None,
             }
         }
-        let ok = !(u && (s.len() > 1)) && !(p.bytes && p.format);
+        let ok = !((u && s.len() > 1) || (p.bytes && p.format));
         ok.then_some(p)
     }
 }
