@@ -8,7 +8,10 @@
 //! logical lines, and follows the block structure through indentation: the
 //! bodies of `try` (and which handler catches an ImportError, and whether
 //! it gives up), `if TYPE_CHECKING`, `sys.version_info` tests, and every
-//! other block. It keeps only the blocks that contain an import and gives
+//! other block. Where the file names `import_module` or `__import__` it
+//! also reads every call whose first argument is a plain string (dynamic
+//! imports, with the tree walk's callee and alias rules). It keeps only the
+//! blocks that contain an import and gives
 //! them the contexts the tree walk in `python.rs` gives; the two are checked
 //! against each other on the standard library and site-packages
 //! (`tests/imports_scan.rs`) and on generated snippets.
