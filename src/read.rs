@@ -159,7 +159,7 @@ pub fn decode(bytes: &[u8]) -> Result<Source, DecodeError> {
         Some(rest) => (true, rest),
         None => (false, bytes),
     };
-    if let Some(nul) = body.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, body) {
         return Err(invalid(
             line_at(body, nul),
             "source contains a NUL byte (a binary file?)",

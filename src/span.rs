@@ -41,6 +41,54 @@ pub struct Position {
     pub column: usize,
 }
 
+/// Every line's byte span as [`LineIndex::line_span`] gives it, in order,
+/// without building an index (one pass, no allocation).
+pub fn line_spans(text: &str) -> impl Iterator<Item = Span> + '_ {
+    let b = text.as_bytes();
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let s = start?;
+        let (mut end, next) = match memchr::memchr(b'\n', &b[s..]) {
+            Some(i) => (s + i, Some(s + i + 1)),
+            None => (b.len(), None),
+        };
+        start = next;
+        if end > s && b[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some(Span::new(s, end))
+    })
+}
+
+/// 0-based line numbers of offsets asked in increasing order, counted on
+/// the way (no index of the whole file); an earlier offset recounts.
+#[derive(Debug)]
+pub struct LineCounter<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 0,
+        }
+    }
+
+    pub fn line_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            (self.offset, self.line) = (0, 0);
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.offset..offset]).count();
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// Offsets of line starts, for offset → line:column conversion.
 #[derive(Debug, Clone)]
 pub struct LineIndex {

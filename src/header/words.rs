@@ -5,7 +5,7 @@
 //! `nix-oracle.md` §4, copied into the comments below where it matters.
 
 use super::{HeaderKind, IgnoredLine, Quote, Word};
-use crate::span::{LineIndex, Span};
+use crate::span::Span;
 
 /// The first line, classified.
 #[derive(Debug, Clone)]
@@ -34,8 +34,9 @@ pub fn chomp(text: &str, span: Span) -> Span {
 
 /// Classify line 1: a nix-shell shebang, a `nix` (flake) shebang, or neither.
 pub fn classify_shebang(text: &str) -> Option<Shebang> {
-    let index = LineIndex::new(text);
-    let span = index.line_span(text, 0);
+    // Line 1 only: no index of the whole file.
+    let end = memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len());
+    let span = Span::new(0, end - usize::from(text[..end].ends_with('\r')));
     let line = &text[span.start..span.end];
     let rest = line.strip_prefix("#!")?;
     let base = span.start + 2;
@@ -117,12 +118,10 @@ pub struct ShellLine {
 /// (`^#!\s*nix-shell\s+(.*)$` after `chomp`), and which ones only look like
 /// header lines (ND011).
 pub fn shell_lines(text: &str) -> (Vec<ShellLine>, Vec<IgnoredLine>) {
-    let index = LineIndex::new(text);
     let bytes = text.as_bytes();
     let mut lines = Vec::new();
     let mut ignored = Vec::new();
-    for line in 1..index.line_count() {
-        let span = index.line_span(text, line);
+    for (line, span) in crate::span::line_spans(text).enumerate().skip(1) {
         let chomped = chomp(text, span);
         let s = &bytes[chomped.start..chomped.end];
         if let Some(after) = match_nix_shell(s) {

@@ -156,7 +156,7 @@ pub fn analyze(
 
     let full = extract_full(text);
     out.errors = full.extracted.errors;
-    let lines = crate::span::LineIndex::new(text);
+    let mut lines = crate::span::LineCounter::new(text);
     let mut roots = Roots {
         script_dir: root,
         added: Vec::new(),
@@ -253,7 +253,7 @@ pub fn analyze(
                 format!("syntax error at line {line}: {}", e.message),
             ));
         }
-        let lines = crate::span::LineIndex::new(&text);
+        let mut lines = crate::span::LineCounter::new(&text);
         for (mut import, extra) in full.extracted.imports.into_iter().zip(full.extra) {
             let line = lines.line_of(import.span.start) + 1;
             import.context = import.context.union(p.context);

@@ -112,6 +112,30 @@ pub fn extract(text: &str) -> Extracted {
     extract_full(text).extracted
 }
 
+/// What the import scanner and the tree walk each find in `text`
+/// (imports with every field, relative imports, comments, syntax errors),
+/// rendered for comparison; the scanner's is `None` where it defers to the
+/// tree. For `tests/imports_scan.rs`; not a stable interface.
+#[doc(hidden)]
+pub fn scan_and_tree(text: &str) -> (Option<String>, String) {
+    let render = |f: python::Found| {
+        format!(
+            "{:#?}\n{:#?}\ncomments {:?}\nerrors {:?}",
+            f.imports, f.relative, f.comments, f.errors
+        )
+    };
+    let scan = python::parse_with(text, true, python::Route::Scan).map(render);
+    let tree = python::parse_with(text, true, python::Route::Tree).map_or_else(String::new, render);
+    (scan, tree)
+}
+
+/// Where in its source the scanner gave up on `text` (`None`: it answered).
+/// For measuring deferrals; not a stable interface.
+#[doc(hidden)]
+pub fn scan_gives_up_at(text: &str) -> Option<u32> {
+    python::scan_gives_up_at(text)
+}
+
 /// A relative import (`from .x import a, b`), kept only to follow
 /// first-party packages; never a dependency itself.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,10 @@
 //! The only module that touches the ruff crates (DESIGN §9): an upgrade of
 //! `ruff_python_parser` should only ever need changes here.
 //!
-//! It parses in recovering mode and walks the tree once, producing plain
-//! data ([`Found`]) that the rest of `imports` works with.
+//! It produces plain data ([`Found`]) that the rest of `imports` works
+//! with, by one of two routes that must agree: the import scanner
+//! (`python/scan.rs`, no ruff, no tree) for files it is sure of, else
+//! ruff's parser in recovering mode and one walk over the tree.
 
 use super::context::{self, CalleeKind};
 use super::firstparty::{PathExpr, SysPathChange};
@@ -51,7 +53,45 @@ const UNCHECKED_DEPTH: usize = 64;
 const RED_ZONE: usize = 128 * 1024;
 const GROW_BY: usize = 2 * 1024 * 1024;
 
+mod scan;
+
+/// Which route [`parse_with`] takes (tests compare them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// The scanner when it is sure, else the tree: what nixdeps uses.
+    Auto,
+    /// The scanner only; `None` where it is not sure.
+    Scan,
+    /// ruff's parser and the tree walk.
+    Tree,
+}
+
 pub(crate) fn parse(text: &str, want_comments: bool) -> Found {
+    parse_with(text, want_comments, Route::Auto).unwrap_or_default()
+}
+
+pub(crate) fn parse_with(text: &str, want_comments: bool, route: Route) -> Option<Found> {
+    if route != Route::Tree && !needs_tree(text) {
+        if let Ok(found) = scan::scan(text, want_comments) {
+            return Some(found);
+        }
+    }
+    (route != Route::Scan).then(|| parse_tree(text, want_comments))
+}
+
+/// Files whose imports only the tree can tell: those that may change
+/// `sys.path` ([`sys_path_changes`] works on the parsed module, and the
+/// directories it finds are first-party roots).
+fn needs_tree(text: &str) -> bool {
+    mentions_sys_path(text)
+}
+
+/// The scanner's source line where it gave up on `text`, `None` when it answered.
+pub(crate) fn scan_gives_up_at(text: &str) -> Option<u32> {
+    scan::scan(text, false).err().map(|u| u.0)
+}
+
+fn parse_tree(text: &str, want_comments: bool) -> Found {
     let parsed = parse_unchecked_source(text, ast::PySourceType::Python);
     let mut found = Found::default();
     for e in parsed.errors() {
@@ -84,7 +124,7 @@ pub(crate) fn parse(text: &str, want_comments: bool) -> Found {
     let mut walker = Walker::new(text);
     // Statements never nest inside expressions, so expressions only need a
     // walk when a dynamic import can be there: every form names one of these.
-    walker.walk_exprs = text.contains("import_module") || text.contains("__import__");
+    walker.walk_exprs = scan::may_import_dynamically(text);
     walker.visit_body(&module.body);
     walker.finish(&mut found);
     if mentions_sys_path(text) {
@@ -596,7 +636,9 @@ impl<'a> Visitor<'a> for Walker<'_> {
 
 /// The text can change `sys.path` in a way [`sys_path_changes`] looks for.
 pub(crate) fn mentions_sys_path(text: &str) -> bool {
-    text.contains("sys.path") || text.contains("addsitedir")
+    let b = text.as_bytes();
+    memchr::memmem::find(b, b"sys.path").is_some()
+        || memchr::memmem::find(b, b"addsitedir").is_some()
 }
 
 /// Every `sys.path.insert(i, D)`, `sys.path.append(D)`,
