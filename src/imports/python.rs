@@ -635,10 +635,36 @@ impl<'a> Visitor<'a> for Walker<'_> {
 // call it (on a full parse) for the files [`mentions_sys_path`] picks out.
 
 /// The text can change `sys.path` in a way [`sys_path_changes`] looks for.
+///
+/// Only a `sys.path` followed by what can change it counts (a method call,
+/// `=`, `+=`, a subscript): most files that name `sys.path` only read it,
+/// and sending them to the tree would cost the scanner's speed for nothing.
 pub(crate) fn mentions_sys_path(text: &str) -> bool {
     let b = text.as_bytes();
-    memchr::memmem::find(b, b"sys.path").is_some()
-        || memchr::memmem::find(b, b"addsitedir").is_some()
+    if memchr::memmem::find(b, b"addsitedir").is_some() {
+        return true;
+    }
+    let skip_blanks = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    memchr::memmem::find_iter(b, b"sys.path").any(|at| {
+        let i = skip_blanks(at + b"sys.path".len());
+        match b.get(i) {
+            Some(b'.') => {
+                let rest = &b[skip_blanks(i + 1)..];
+                [&b"insert"[..], b"append", b"extend"]
+                    .iter()
+                    .any(|m| rest.starts_with(m))
+            }
+            Some(b'[') => true,
+            Some(b'+') => b.get(i + 1) == Some(&b'='),
+            Some(b'=') => b.get(i + 1) != Some(&b'='),
+            _ => false,
+        }
+    })
 }
 
 /// Every `sys.path.insert(i, D)`, `sys.path.append(D)`,
@@ -844,5 +870,37 @@ impl<'a> Visitor<'a> for PathWalker {
             }
             visitor::walk_expr(self, expr);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cheap test that sends a file to the tree finds every change the
+    /// tree's walk reports, and lets files that only read `sys.path` pass.
+    #[test]
+    fn only_files_that_may_change_sys_path_need_the_tree() {
+        let changes = |t: &str| parse_tree(t, false).sys_path.len();
+        for t in [
+            "import sys\nsys.path.insert(0, 'lib')\n",
+            "import sys\nsys.path .append('lib')\n",
+            "import sys\nsys.path.extend(['a', 'b'])\n",
+            "import sys\nsys.path = ['lib']\n",
+            "import sys\nsys.path[0:0] = ['lib']\n",
+            "import sys\nsys.path += ['lib']\n",
+            "import site\nsite.addsitedir('lib')\n",
+        ] {
+            assert!(mentions_sys_path(t), "{t}");
+            assert!(changes(t) > 0, "{t}");
+        }
+        for t in [
+            "import sys\nfor p in sys.path:\n    print(p)\n",
+            "import sys\nok = sys.path == []\n",
+            "import sys\nprint(sys.path, sys.path_hooks)\n",
+        ] {
+            assert!(!mentions_sys_path(t), "{t}");
+            assert_eq!(changes(t), 0, "{t}");
+        }
     }
 }
