@@ -1,10 +1,13 @@
 //! Shell nix-shell scripts (issue 13, DESIGN §15): the commands found in each construct,
 //! and the rules with their fixes as snapshots (idempotence checked).
 
+#[path = "support/shell.rs"]
+mod shell_support;
 #[path = "support/snapshot.rs"]
 mod snapshot;
 
-use nixdeps::db::commands::Commands;
+use shell_support::analyse;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -20,20 +23,6 @@ fn expected(text: &str, key: &str) -> BTreeSet<String> {
         .filter_map(|l| l.strip_prefix(&format!("# {key}:")))
         .flat_map(|l| l.split_whitespace().map(str::to_owned))
         .collect()
-}
-
-fn analyse(text: &str) -> nixdeps::shell::Analysis {
-    let header = nixdeps::header::parse(text).expect("a nix-shell script");
-    nixdeps::shell::analyse(
-        text,
-        &header,
-        &nixdeps::shell::Knowledge {
-            keep: &[],
-            commands: Commands::get(),
-            nixpkgs: None,
-        },
-    )
-    .expect("a shell script")
 }
 
 #[test]

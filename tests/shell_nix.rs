@@ -7,9 +7,10 @@
 
 #[path = "support/nix.rs"]
 mod nix;
+#[path = "support/shell.rs"]
+mod shell_support;
 
 use nixdeps::check::{check_text, FixMode, Settings};
-use nixdeps::db::commands::Commands;
 use nixdeps::shell::Status;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -27,17 +28,7 @@ fn cases() -> Vec<PathBuf> {
 
 /// Commands of declared packages the script runs (what a fixed run must reach).
 fn declared_commands(text: &str) -> BTreeSet<String> {
-    let header = nixdeps::header::parse(text).unwrap();
-    let a = nixdeps::shell::analyse(
-        text,
-        &header,
-        &nixdeps::shell::Knowledge {
-            keep: &[],
-            commands: Commands::get(),
-            nixpkgs: None,
-        },
-    )
-    .unwrap();
+    let a = shell_support::analyse(text);
     a.uses
         .iter()
         .filter(|u| matches!(u.status, Status::Declared { .. }) && u.via.as_deref() != Some("-i"))
