@@ -164,6 +164,18 @@ fn stmt(depth: u32) -> BoxedStrategy<Vec<String>> {
         Just("@register(__import__(r'zz'))\nclass C: pass".to_string()),
         Just("v = __import__('.rel') or __import__(f'no') or __import__(name)".to_string()),
         Just("print(f\"{x!r}\", __import__('q'))".to_string()),
+        // What sys.path changes read: names bound from __file__, reassigned,
+        // annotated, in comprehensions and inline bodies.
+        Just("HERE = os.path.dirname(os.path.abspath(__file__))".to_string()),
+        Just("LIB = os.path.join(HERE, 'lib'); sys.path.insert(0, LIB)".to_string()),
+        Just("HERE = compute()".to_string()),
+        Just("(LIB): int".to_string()),
+        Just("a = b = Path(__file__).resolve().parents[1] / \"src\"".to_string()),
+        Just("sys.path.append(str(a)); site.addsitedir(b)".to_string()),
+        Just("sys.path[0:0] = [HERE]; sys.path += [LIB, 'x']".to_string()),
+        Just("x = [sys.path.append(d) for d in (HERE, 'a')]".to_string()),
+        Just("for p in [LIB]: sys.path.extend([p, HERE])".to_string()),
+        Just("print(sys.path)".to_string()),
     ]
     .prop_map(|s| vec![s]);
     if depth == 0 {
@@ -184,6 +196,7 @@ fn stmt(depth: u32) -> BoxedStrategy<Vec<String>> {
         Just("x"),
         Just("a < b < c"),
         Just("__import__('cond')"),
+        Just("not sys.path.insert(0, HERE)"),
     ];
     let handlers = prop_oneof![
         Just("except ImportError:"),

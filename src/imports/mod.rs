@@ -113,15 +113,16 @@ pub fn extract(text: &str) -> Extracted {
 }
 
 /// What the import scanner and the tree walk each find in `text`
-/// (imports with every field, relative imports, comments, syntax errors),
+/// (imports with every field, relative imports, comments, `sys.path`
+/// changes, syntax errors),
 /// rendered for comparison; the scanner's is `None` where it defers to the
 /// tree. For `tests/imports_scan.rs`; not a stable interface.
 #[doc(hidden)]
 pub fn scan_and_tree(text: &str) -> (Option<String>, String) {
     let render = |f: python::Found| {
         format!(
-            "{:#?}\n{:#?}\ncomments {:?}\nerrors {:?}",
-            f.imports, f.relative, f.comments, f.errors
+            "{:#?}\n{:#?}\ncomments {:?}\nsys.path {:#?}\nerrors {:?}",
+            f.imports, f.relative, f.comments, f.sys_path, f.errors
         )
     };
     let scan = python::parse_with(text, true, python::Route::Scan).map(render);

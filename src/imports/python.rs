@@ -3,8 +3,10 @@
 //!
 //! It produces plain data ([`Found`]) that the rest of `imports` works
 //! with, by one of two routes that must agree: the import scanner
-//! (`python/scan.rs`, no ruff, no tree) for files it is sure of, else
-//! ruff's parser in recovering mode and one walk over the tree.
+//! (`python/scan.rs`, no tree) for files it is sure of, else ruff's parser
+//! in recovering mode and one walk over the tree. Where a file may change
+//! `sys.path`, the scanner hands over the few statements that can, and only
+//! those are parsed.
 
 use super::context::{self, CalleeKind};
 use super::firstparty::{PathExpr, SysPathChange};
@@ -71,24 +73,77 @@ pub(crate) fn parse(text: &str, want_comments: bool) -> Found {
 }
 
 pub(crate) fn parse_with(text: &str, want_comments: bool, route: Route) -> Option<Found> {
-    if route != Route::Tree && !needs_tree(text) {
-        if let Ok(found) = scan::scan(text, want_comments) {
-            return Some(found);
+    if route != Route::Tree {
+        if let Ok(scanned) = scan::scan(text, want_comments, mentions_sys_path(text)) {
+            let mut found = scanned.found;
+            match scanned.path_statements {
+                None => return Some(found),
+                Some(spans) => {
+                    if let Some(changes) = sys_path_changes_in(text, &spans) {
+                        found.sys_path = changes;
+                        return Some(found);
+                    }
+                }
+            }
         }
     }
     (route != Route::Scan).then(|| parse_tree(text, want_comments))
 }
 
-/// Files whose imports only the tree can tell: those that may change
-/// `sys.path` ([`sys_path_changes`] works on the parsed module, and the
-/// directories it finds are first-party roots).
-fn needs_tree(text: &str) -> bool {
-    mentions_sys_path(text)
-}
-
 /// The scanner's source line where it gave up on `text`, `None` when it answered.
 pub(crate) fn scan_gives_up_at(text: &str) -> Option<u32> {
-    scan::scan(text, false).err().map(|u| u.0)
+    scan::scan(text, false, mentions_sys_path(text))
+        .err()
+        .map(|u| u.0)
+}
+
+/// [`sys_path_changes`] of the statements at `spans` (the scanner's path
+/// statements), parsed on their own, one per line: a file that may change
+/// `sys.path` costs the parse of a few lines, not of the whole file.
+/// `None` when those lines do not parse cleanly (the whole file is parsed).
+fn sys_path_changes_in(text: &str, spans: &[Span]) -> Option<Vec<SysPathChange>> {
+    if spans.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut lines = String::with_capacity(spans.iter().map(|s| s.end - s.start + 1).sum());
+    // (offset in `lines`, offset in `text`) of each statement.
+    let mut starts = Vec::with_capacity(spans.len());
+    for s in spans {
+        starts.push((lines.len(), s.start));
+        lines.push_str(&text[s.start..s.end]);
+        lines.push('\n');
+    }
+    let parsed = parse_unchecked_source(&lines, ast::PySourceType::Python);
+    if !parsed.errors().is_empty() {
+        return None;
+    }
+    let depth = longest_logical_line(parsed.tokens());
+    let module = parsed.into_syntax();
+    let mut changes = sys_path_changes(&module.body);
+    drop_deep(module, depth.saturating_add(1));
+    for c in &mut changes {
+        let i = starts.partition_point(|&(at, _)| at <= c.span.start) - 1;
+        let (at, orig) = starts[i];
+        c.span = Span::new(c.span.start - at + orig, c.span.end - at + orig);
+    }
+    Some(changes)
+}
+
+/// Every level of an expression tree consumes at least one token of its
+/// logical line, so the longest logical line bounds expression depth even
+/// when a walk skips expressions.
+fn longest_logical_line(tokens: &ruff_python_ast::token::Tokens) -> usize {
+    let mut longest = 0usize;
+    let mut run = 0usize;
+    for t in tokens.iter() {
+        if t.kind() == TokenKind::Newline {
+            run = 0;
+        } else {
+            run += 1;
+            longest = longest.max(run);
+        }
+    }
+    longest
 }
 
 fn parse_tree(text: &str, want_comments: bool) -> Found {
@@ -107,19 +162,7 @@ fn parse_tree(text: &str, want_comments: bool) -> Found {
             .map(|t| span_of(t.range()))
             .collect();
     }
-    // Every level of an expression tree consumes at least one token of its
-    // logical line, so the longest logical line bounds expression depth even
-    // when the walk below skips expressions.
-    let mut longest_line = 0usize;
-    let mut run = 0usize;
-    for t in parsed.tokens().iter() {
-        if t.kind() == TokenKind::Newline {
-            run = 0;
-        } else {
-            run += 1;
-            longest_line = longest_line.max(run);
-        }
-    }
+    let longest_line = longest_logical_line(parsed.tokens());
     let module = parsed.into_syntax();
     let mut walker = Walker::new(text);
     // Statements never nest inside expressions, so expressions only need a
@@ -630,15 +673,16 @@ impl<'a> Visitor<'a> for Walker<'_> {
 
 // ---- `sys.path` changes -------------------------------------------------
 //
-// Kept apart from the import walk: [`sys_path_changes`] takes the parsed
-// module, so an import extraction that does not build the tree can still
-// call it (on a full parse) for the files [`mentions_sys_path`] picks out.
+// Kept apart from the import walk: [`sys_path_changes`] takes parsed
+// statements, either the whole module or, after the scanner, only those
+// that can change what it finds ([`sys_path_changes_in`]), for the files
+// [`mentions_sys_path`] picks out.
 
 /// The text can change `sys.path` in a way [`sys_path_changes`] looks for.
 ///
 /// Only a `sys.path` followed by what can change it counts (a method call,
 /// `=`, `+=`, a subscript): most files that name `sys.path` only read it,
-/// and sending them to the tree would cost the scanner's speed for nothing.
+/// and reading their statements for it would be work for nothing.
 pub(crate) fn mentions_sys_path(text: &str) -> bool {
     let b = text.as_bytes();
     if memchr::memmem::find(b, b"addsitedir").is_some() {
@@ -877,10 +921,11 @@ impl<'a> Visitor<'a> for PathWalker {
 mod tests {
     use super::*;
 
-    /// The cheap test that sends a file to the tree finds every change the
-    /// tree's walk reports, and lets files that only read `sys.path` pass.
+    /// The cheap test that makes a file's `sys.path` changes be read finds
+    /// every change the tree's walk reports, and lets files that only read
+    /// `sys.path` pass.
     #[test]
-    fn only_files_that_may_change_sys_path_need_the_tree() {
+    fn only_files_that_may_change_sys_path_are_read_for_it() {
         let changes = |t: &str| parse_tree(t, false).sys_path.len();
         for t in [
             "import sys\nsys.path.insert(0, 'lib')\n",
@@ -901,6 +946,38 @@ mod tests {
         ] {
             assert!(!mentions_sys_path(t), "{t}");
             assert_eq!(changes(t), 0, "{t}");
+        }
+    }
+
+    /// The scanner's path statements alone give the tree's changes, with
+    /// the file's spans; a block header that changes `sys.path` is left
+    /// to the tree.
+    #[test]
+    fn path_statements_give_the_trees_changes() {
+        let scanned = |t: &str| parse_with(t, false, Route::Scan).map(|f| f.sys_path);
+        let tree = |t: &str| parse_tree(t, false).sys_path;
+        for t in [
+            // Chained names, through a function body and an inline block.
+            "import os, sys\nprint('start')\nHERE = os.path.dirname(__file__)\n\
+             def f():\n    LIB = os.path.join(HERE, 'lib')\n    if LIB: sys.path.insert(0, LIB)\n",
+            // A name reassigned to something unknown, or only annotated, is forgotten.
+            "import sys\nD = 'lib'\nD = compute()\nsys.path.append(D)\n",
+            "import sys\nD = 'lib'\n(D): str\nsys.path.append(D)\n",
+            "import sys\nD = E = 'lib'\nx = [1, 2]\nsys.path += [D, E]\n",
+            // pathlib, a change inside an expression, addsitedir.
+            "import sys, site\nfrom pathlib import Path\nROOT = Path(__file__).resolve().parents[1]\n\
+             ok = [sys.path.append(str(ROOT / d)) for d in ('a', 'b')]\nsite.addsitedir(ROOT)\n",
+        ] {
+            let want = tree(t);
+            assert!(!want.is_empty(), "{t}");
+            assert_eq!(scanned(t).as_ref(), Some(&want), "{t}");
+        }
+        for t in [
+            "import sys\nif sys.path.insert(0, 'lib'):\n    pass\n",
+            "import sys\ndef f(x=sys.path.append('lib')):\n    pass\n",
+        ] {
+            assert_eq!(scanned(t), None, "{t}");
+            assert_eq!(parse(t, false).sys_path, tree(t), "{t}");
         }
     }
 }

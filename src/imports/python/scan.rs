@@ -16,6 +16,10 @@
 //! against each other on the standard library and site-packages
 //! (`tests/imports_scan.rs`) and on generated snippets.
 //!
+//! In a file that may change `sys.path` it also keeps the simple statements
+//! that can matter to `python::sys_path_changes` (see "Statements that may
+//! change `sys.path`" below), which the caller parses alone.
+//!
 //! It answers `None` — "parse it properly" — on anything it is not sure of:
 //! every lexical error, unbalanced brackets, inconsistent indentation, a
 //! block without a body, two operands or two binary operators in a row
@@ -361,10 +365,20 @@ struct Scanner<'t> {
     frames: Vec<Frame<'t>>,
     /// The file may hold dynamic imports: calls are read too.
     dynamic: bool,
+    /// The file may change `sys.path`: the statements that can matter are kept.
+    paths: Option<PathStatements<'t>>,
 }
 
-/// The imports of `text` as the tree walk would find them, or `Unsure`.
-pub(super) fn scan(text: &str, want_comments: bool) -> R<Found> {
+/// What [`scan`] found: the imports and, when asked for, the statements
+/// that [`super::sys_path_changes`] must read ([`PathStatements`]).
+pub(super) struct Scanned {
+    pub(super) found: Found,
+    pub(super) path_statements: Option<Vec<Span>>,
+}
+
+/// The imports of `text` as the tree walk would find them, or `Unsure`;
+/// with `want_paths`, also the statements that may change `sys.path`.
+pub(super) fn scan(text: &str, want_comments: bool, want_paths: bool) -> R<Scanned> {
     if text.len() >= u32::MAX as usize {
         return Err(Unsure(line!()));
     }
@@ -383,6 +397,7 @@ pub(super) fn scan(text: &str, want_comments: bool) -> R<Found> {
             decorated: false,
         }],
         dynamic: may_import_dynamically(text),
+        paths: want_paths.then(PathStatements::default),
     };
     if text.starts_with('\u{feff}') {
         s.pos = 3;
@@ -405,14 +420,18 @@ pub(super) fn scan(text: &str, want_comments: bool) -> R<Found> {
     w.body(&module);
     w.finish()?;
     w.imports.sort_by_key(|i| (i.span.start, i.span.end));
-    Ok(Found {
+    let found = Found {
         imports: w.imports,
         errors: Vec::new(),
         comments: s.comments.unwrap_or_default(),
         relative: w.relative,
         max_depth: 0,
-        // Files that may change sys.path never reach the scanner (`needs_tree`).
+        // The caller reads the path statements with the parser.
         sys_path: Vec::new(),
+    };
+    Ok(Scanned {
+        found,
+        path_statements: s.paths.map(|p| p.spans),
     })
 }
 
@@ -1040,7 +1059,7 @@ impl<'t> Scanner<'t> {
         let Some(head) = head else {
             let frame = self.frames.last_mut().ok_or(Unsure(line!()))?;
             finish_open(frame)?;
-            return statements(text, toks, &mut frame.body, self.dynamic);
+            return statements(text, toks, &mut frame.body, self.dynamic, &mut self.paths);
         };
         // The header's colon: the first one outside brackets.
         let colon = toks
@@ -1065,6 +1084,9 @@ impl<'t> Scanner<'t> {
             _ => (None, false),
         };
         if first.kind == K::For && !header.iter().any(|t| t.depth == 0 && t.kind == K::In) {
+            return Err(Unsure(line!()));
+        }
+        if self.paths.is_some() && header_changes_path(text, header) {
             return Err(Unsure(line!()));
         }
         let kw = toks[at - 1].kind;
@@ -1143,7 +1165,7 @@ impl<'t> Scanner<'t> {
             {
                 return Err(Unsure(line!()));
             }
-            statements(text, rest, &mut body, self.dynamic)?;
+            statements(text, rest, &mut body, self.dynamic, &mut self.paths)?;
             let open = frame.open.as_mut().ok_or(Unsure(line!()))?;
             open.clauses.last_mut().ok_or(Unsure(line!()))?.body = body;
         }
@@ -1300,7 +1322,13 @@ fn finish_open(frame: &mut Frame) -> R<()> {
 }
 
 /// The simple statements of `toks` (split at `;`) into `body`.
-fn statements(text: &str, toks: &[Tok], body: &mut Body, dynamic: bool) -> R<()> {
+fn statements<'t>(
+    text: &'t str,
+    toks: &[Tok],
+    body: &mut Body,
+    dynamic: bool,
+    paths: &mut Option<PathStatements<'t>>,
+) -> R<()> {
     for stmt in toks.split(|t| t.kind == K::Semi && t.depth == 0) {
         if stmt.is_empty() {
             continue; // a trailing `;` (`;;` is caught by `check_pairs`)
@@ -1332,6 +1360,9 @@ fn statements(text: &str, toks: &[Tok], body: &mut Body, dynamic: bool) -> R<()>
                     return Err(Unsure(line!()));
                 }
                 body.gives_up = gives_up(text, stmt);
+                if let Some(p) = paths {
+                    p.consider(text, stmt);
+                }
                 if dynamic {
                     let found = calls(text, stmt)?;
                     if !found.is_empty() {
@@ -1342,6 +1373,112 @@ fn statements(text: &str, toks: &[Tok], body: &mut Body, dynamic: bool) -> R<()>
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Statements that may change `sys.path`.
+//
+// `sys_path_changes` reads calls that name `sys.path` or `addsitedir`, and
+// follows names through plain assignments. An assignment changes what it
+// knows only when its value can be a path expression (one of the tokens of
+// [`PathStatements::is_trigger`]) or when its target is a name it may
+// know. Every other statement leaves the walk as it was, so reading the
+// kept statements alone, in order, gives exactly the changes of the file.
+
+/// The names a path expression is built from (`PathWalker::path`).
+const PATH_WORDS: &[&str] = &[
+    "__file__",
+    "join",
+    "dirname",
+    "abspath",
+    "normpath",
+    "realpath",
+    "Path",
+    "PurePath",
+    "PosixPath",
+    "parent",
+    "parents",
+    "resolve",
+    "absolute",
+    "joinpath",
+];
+
+#[derive(Default)]
+struct PathStatements<'t> {
+    /// The kept simple statements, in source order.
+    spans: Vec<Span>,
+    /// Every name a kept assignment may have bound (a superset of those the
+    /// walk knows).
+    tracked: std::collections::HashSet<&'t str>,
+}
+
+impl<'t> PathStatements<'t> {
+    fn is_trigger(&self, text: &str, t: &Tok) -> bool {
+        match t.kind {
+            K::Str => true,
+            K::BinOp => word(text, t) == "/",
+            K::Name => {
+                let w = word(text, t);
+                PATH_WORDS.contains(&w) || self.tracked.contains(w)
+            }
+            _ => false,
+        }
+    }
+
+    fn consider(&mut self, text: &'t str, stmt: &[Tok]) {
+        let top = |toks: &[Tok], k: K| toks.iter().any(|t| t.depth == 0 && t.kind == k);
+        let mut parts: Vec<&[Tok]> = stmt
+            .split(|t| t.depth == 0 && t.kind == K::Assign)
+            .collect();
+        let first = parts[0];
+        // `x: T` / `(x): T = v`; a top-level colon after a lambda is the
+        // lambda's (a keyword before a top-level colon is not sure: `statements`).
+        let annotated = top(first, K::Colon) && !top(first, K::Lambda);
+        let assigns = parts.len() > 1 || annotated;
+        let keep = mentions(text, stmt, "addsitedir")
+            || (mentions(text, stmt, "sys") && mentions(text, stmt, "path"))
+            || (assigns && stmt.iter().any(|t| self.is_trigger(text, t)));
+        if !keep {
+            return;
+        }
+        if assigns {
+            if parts.len() > 1 {
+                parts.pop(); // the value
+            }
+            for target in parts {
+                let target = match target
+                    .iter()
+                    .position(|t| t.depth == 0 && t.kind == K::Colon)
+                {
+                    Some(colon) => &target[..colon],
+                    None => target,
+                };
+                let mut target = target;
+                while let Some(inner) = paren_inner(target) {
+                    target = inner;
+                }
+                if let [t] = target {
+                    if t.kind == K::Name {
+                        self.tracked.insert(word(text, t));
+                    }
+                }
+            }
+        }
+        let (first, last) = (stmt[0], stmt[stmt.len() - 1]);
+        self.spans
+            .push(Span::new(first.start as usize, last.end as usize));
+    }
+}
+
+/// A block header that may call `sys.path.insert/append/extend` or
+/// `addsitedir`: only the whole tree reads it.
+fn header_changes_path(text: &str, header: &[Tok]) -> bool {
+    mentions(text, header, "addsitedir")
+        || (mentions(text, header, "sys")
+            && mentions(text, header, "path")
+            && ["insert", "append", "extend"]
+                .iter()
+                .any(|m| mentions(text, header, m)))
 }
 
 fn word<'a>(text: &'a str, t: &Tok) -> &'a str {
