@@ -211,12 +211,16 @@ pub fn run(args: CheckArgs) -> Result<u8, RunError> {
             eprintln!("warning: {e}");
         }
     }
-    let outcomes: Vec<Outcome> = found
-        .files
-        .par_iter()
-        .filter(|_| !crate::write::interrupted())
-        .map(|c| check_one(&c.path, &args, &resolver, &packages))
-        .collect();
+    let one = |c: &discover::Candidate| {
+        (!crate::write::interrupted()).then(|| check_one(&c.path, &args, &resolver, &packages))
+    };
+    // A pre-commit hook or an editor often checks one file: starting the
+    // thread pool would cost more than that file.
+    let outcomes: Vec<Outcome> = if found.files.len() == 1 {
+        found.files.iter().filter_map(one).collect()
+    } else {
+        found.files.par_iter().filter_map(one).collect()
+    };
     let mut results = Vec::new();
     let mut diffs = Vec::new();
     for o in outcomes {
