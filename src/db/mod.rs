@@ -180,16 +180,10 @@ pub(crate) fn find_line<'a>(body: &'a str, key: &str) -> Option<&'a str> {
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         // Newlines are ASCII, so these offsets are char boundaries.
-        let start = b[..mid]
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |i| i + 1);
-        let end = b[start..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(body.len(), |i| start + i);
+        let start = memchr::memrchr(b'\n', &b[..mid]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(body.len(), |i| start + i);
         let line = &body[start..end];
-        let k = line.split('\t').next().unwrap_or("");
+        let k = memchr::memchr(b'\t', line.as_bytes()).map_or(line, |i| &line[..i]);
         match k.cmp(key) {
             std::cmp::Ordering::Equal => return Some(line),
             std::cmp::Ordering::Less => lo = end + 1,
@@ -283,10 +277,41 @@ pub struct Database {
     /// Versioned/build variant → base attribute (`django_4` → `django`).
     variants: Table<&'static str>,
     /// Attribute → the modules rows that name it: the reverse of `modules`,
-    /// built on the first `provides` (each declaration of each script asks).
+    /// built once `provides` has been asked often (each declaration of
+    /// each script asks); the first questions scan the table instead.
     by_attr: std::sync::OnceLock<HashMap<&'static str, Vec<&'static str>>>,
+    /// `module_rows_of` questions answered by a scan so far.
+    scans: std::sync::atomic::AtomicUsize,
     /// Live index overlay: the user's nixpkgs, when in use (live.rs).
     live: Option<live::Live>,
+}
+
+/// The keys of the rows of `body` (a `module\tattrs\t…` table) whose
+/// comma-separated second field holds `attr`, in table order.
+fn rows_naming(body: &'static str, attr: &str) -> Vec<&'static str> {
+    let b = body.as_bytes();
+    let mut out = Vec::new();
+    if attr.is_empty() {
+        return out;
+    }
+    for at in memchr::memmem::find_iter(b, attr.as_bytes()) {
+        let end = at + attr.len();
+        let before = at.checked_sub(1).map(|i| b[i]);
+        let after = b.get(end).copied();
+        if !matches!(before, Some(b'\t' | b','))
+            || !matches!(after, None | Some(b'\t' | b',' | b'\r' | b'\n'))
+        {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+        // In the second field: one tab between the line's start and here.
+        if memchr::memchr_iter(b'\t', &b[start..at]).count() != 1 {
+            continue;
+        }
+        let key_end = memchr::memchr(b'\t', &b[start..]).map_or(b.len(), |i| start + i);
+        out.push(&body[start..key_end]);
+    }
+    out
 }
 
 /// PEP 503 normalisation: lower-case, runs of `-_.` become one `-`.
@@ -354,6 +379,7 @@ impl Database {
             unmapped: Table::new(UNMAPPED, one),
             variants: Table::new(VARIANTS, one),
             by_attr: std::sync::OnceLock::new(),
+            scans: std::sync::atomic::AtomicUsize::new(0),
             live: None,
         }
     }
@@ -565,8 +591,9 @@ impl Database {
     pub fn provides(&self, attr: &str) -> Vec<String> {
         let mut out = BTreeSet::new();
         let base = self.variant_of(attr);
-        let rows = |a: &str| self.module_rows_of(a);
-        for module in rows(attr).iter().chain(base.map_or(&[][..], rows)) {
+        let mut rows = self.module_rows_of(attr);
+        rows.extend(base.map(|b| self.module_rows_of(b)).unwrap_or_default());
+        for module in rows {
             out.insert(self.provided_name(module));
         }
         if let Some(b) = base {
@@ -601,7 +628,19 @@ impl Database {
     }
 
     /// The modules rows that name `attr` (the reverse of `modules`).
-    fn module_rows_of(&self, attr: &str) -> &[&'static str] {
+    fn module_rows_of(&self, attr: &str) -> Vec<&'static str> {
+        // Building the index reads every row: worth it for a directory of
+        // scripts, not for the few declarations of the one script a hook
+        // or an editor checks.
+        const SCANS: usize = 64;
+        if self.by_attr.get().is_none()
+            && self
+                .scans
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                < SCANS
+        {
+            return rows_naming(self.modules.body, attr);
+        }
         let by_attr = self.by_attr.get_or_init(|| {
             let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
             for (module, row) in self.modules.iter() {
@@ -611,7 +650,7 @@ impl Database {
             }
             m
         });
-        by_attr.get(attr).map_or(&[][..], |v| v.as_slice())
+        by_attr.get(attr).cloned().unwrap_or_default()
     }
 
     fn provided_name(&self, module: &str) -> String {
@@ -873,6 +912,31 @@ mod tests {
         assert_eq!(pep503("typing_extensions"), "typing-extensions");
         assert_eq!(pep503("zope.interface"), "zope-interface");
         assert_eq!(pep503("a__-.b"), "a-b");
+    }
+
+    /// The scan that answers a script's first questions gives what the
+    /// index built for many gives, for every attribute of the table (a
+    /// name inside another name, `six` in `sixer`, is no hit).
+    #[test]
+    fn row_scan_agrees_with_the_index() {
+        let db = Database::load();
+        db.scans
+            .store(usize::MAX / 2, std::sync::atomic::Ordering::Relaxed);
+        let mut attrs: Vec<&str> = db
+            .modules
+            .iter()
+            .flat_map(|(_, r)| r.attrs.split(','))
+            .collect();
+        attrs.sort_unstable();
+        attrs.dedup();
+        assert!(attrs.len() > 1000, "{}", attrs.len());
+        for a in attrs.iter().copied().chain(["", "ix", "requests,", "\t"]) {
+            assert_eq!(
+                rows_naming(db.modules.body, a),
+                db.module_rows_of(a),
+                "{a:?}"
+            );
+        }
     }
 
     #[test]
