@@ -114,6 +114,35 @@ pub struct ShellLine {
     pub content: Span,
 }
 
+/// The lines after the first that contain `nix-shell` (the only ones that
+/// can be read or look like header lines), with their 0-based numbers and
+/// spans as [`crate::span::line_spans`] gives them. Found by searching for
+/// the word, not by walking every line: most of a script is its body, and
+/// the lines are only counted up to the last hit.
+fn lines_naming_nix_shell(text: &str) -> impl Iterator<Item = (usize, Span)> + '_ {
+    let b = text.as_bytes();
+    let second = memchr::memchr(b'\n', b).map_or(b.len(), |i| i + 1);
+    let (mut line, mut counted, mut next) = (1, second, second);
+    memchr::memmem::find_iter(&b[second..], b"nix-shell").filter_map(move |hit| {
+        let hit = second + hit;
+        if hit < next {
+            return None; // a second hit on a line already given
+        }
+        let start = memchr::memrchr(b'\n', &b[..hit]).map_or(0, |i| i + 1);
+        line += memchr::memchr_iter(b'\n', &b[counted..start]).count();
+        counted = start;
+        let (mut end, after) = match memchr::memchr(b'\n', &b[hit..]) {
+            Some(i) => (hit + i, hit + i + 1),
+            None => (b.len(), usize::MAX),
+        };
+        next = after;
+        if end > start && b[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some((line, Span::new(start, end)))
+    })
+}
+
 /// Scan every line after the first: which ones nix-shell ≥ 2.19 reads
 /// (`^#!\s*nix-shell\s+(.*)$` after `chomp`), and which ones only look like
 /// header lines (ND011).
@@ -121,7 +150,7 @@ pub fn shell_lines(text: &str) -> (Vec<ShellLine>, Vec<IgnoredLine>) {
     let bytes = text.as_bytes();
     let mut lines = Vec::new();
     let mut ignored = Vec::new();
-    for (line, span) in crate::span::line_spans(text).enumerate().skip(1) {
+    for (line, span) in lines_naming_nix_shell(text) {
         let chomped = chomp(text, span);
         let s = &bytes[chomped.start..chomped.end];
         if let Some(after) = match_nix_shell(s) {
@@ -304,6 +333,27 @@ pub fn split_shell(text: &str, content: Span) -> (Vec<Word>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The search for `nix-shell` gives the lines a walk over every
+        /// line would keep, with the same numbers and spans.
+        #[test]
+        fn nix_shell_lines_are_those_of_a_line_walk(
+            parts in prop::collection::vec(prop_oneof![
+                Just("nix-shell"), Just("#!"), Just("#! "), Just("\n"), Just("\r\n"), Just("\r"),
+                Just(" "), Just("x"), Just("nix-shellnix-shell"), Just("# !"),
+            ], 0..40)
+        ) {
+            let text = parts.concat();
+            let walk: Vec<(usize, Span)> = crate::span::line_spans(&text)
+                .enumerate()
+                .skip(1)
+                .filter(|(_, s)| text[s.start..s.end].contains("nix-shell"))
+                .collect();
+            prop_assert_eq!(lines_naming_nix_shell(&text).collect::<Vec<_>>(), walk, "{:?}", text);
+        }
+    }
 
     fn split(s: &str) -> Vec<String> {
         split_shell(s, Span::new(0, s.len()))
