@@ -12,7 +12,7 @@ use crate::pep723;
 use crate::resolve::{self, Matching, Needed, ResolveSettings};
 use crate::rules::{self, Finding, Intent};
 use crate::shell;
-use crate::span::LineIndex;
+use crate::span::{LazyLineIndex, LineIndex};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -174,7 +174,7 @@ fn analyse(
     db: &Database,
 ) -> Option<Analysis> {
     let header = header::parse(text)?;
-    let lines = LineIndex::new(text);
+    let lines = LazyLineIndex::new(text);
     // uv reads the PEP 723 block and installs what it declares (DESIGN §12);
     // a nix-shell Python script's block must agree with its header.
     let uv = pep723::runs_uv(&header);

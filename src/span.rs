@@ -89,6 +89,28 @@ impl<'t> LineCounter<'t> {
     }
 }
 
+/// A [`LineIndex`] built on first use: most files a check reads need no
+/// line number (a clean file, a diagnostic on the header), and the index
+/// is a pass over the whole file.
+#[derive(Debug)]
+pub struct LazyLineIndex<'t> {
+    text: &'t str,
+    index: std::cell::OnceCell<LineIndex>,
+}
+
+impl<'t> LazyLineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LazyLineIndex {
+            text,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn get(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(self.text))
+    }
+}
+
 /// Offsets of line starts, for offset → line:column conversion.
 #[derive(Debug, Clone)]
 pub struct LineIndex {

@@ -7,7 +7,7 @@ use crate::header::edit::{self, EditRequest};
 use crate::header::{Header, PyVersion};
 use crate::imports::SyntaxError;
 use crate::resolve::{Matching, Needed};
-use crate::span::{LineIndex, Span};
+use crate::span::{LazyLineIndex, Span};
 use std::collections::HashSet;
 
 pub mod nd001_missing_dependency;
@@ -133,7 +133,7 @@ pub struct Finding {
 /// Everything the rules look at for one script.
 pub struct Ctx<'a> {
     pub text: &'a str,
-    pub lines: &'a LineIndex,
+    pub lines: &'a LazyLineIndex<'a>,
     pub header: &'a Header,
     pub needed: &'a [Needed],
     pub matching: &'a Matching,
@@ -189,7 +189,7 @@ impl Ctx<'_> {
     }
 
     pub fn line_of(&self, offset: usize) -> usize {
-        self.lines.line_of(offset) + 1
+        self.lines.get().line_of(offset) + 1
     }
 
     /// A finding with a fix for `intent` alone (for display; `--fix` merges
@@ -248,7 +248,10 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
 /// only when the merged plan fails is each fix checked alone, and those
 /// that fail are dropped, as a fix that does not check is never offered.
 fn draft_fixes(ctx: &Ctx, out: &mut [Finding]) {
-    let planner = edit::Planner::with_lines(ctx.text, ctx.header, ctx.lines);
+    if out.iter().all(|f| f.intent.is_none()) {
+        return;
+    }
+    let planner = edit::Planner::with_lines(ctx.text, ctx.header, ctx.lines.get());
     let drop_fix = |f: &mut Finding| {
         f.intent = None;
         f.diagnostic.fix = None;
