@@ -118,42 +118,91 @@ enum K {
 
 impl K {
     fn keyword(s: &[u8]) -> K {
-        match s {
-            b"False" => K::False,
-            b"None" => K::None,
-            b"True" => K::True,
-            b"and" => K::And,
-            b"as" => K::As,
-            b"assert" => K::Assert,
-            b"async" => K::Async,
-            b"await" => K::Await,
-            b"break" => K::Break,
-            b"class" => K::Class,
-            b"continue" => K::Continue,
-            b"def" => K::Def,
-            b"del" => K::Del,
-            b"elif" => K::Elif,
-            b"else" => K::Else,
-            b"except" => K::Except,
-            b"finally" => K::Finally,
-            b"for" => K::For,
-            b"from" => K::From,
-            b"global" => K::Global,
-            b"if" => K::If,
-            b"import" => K::Import,
-            b"in" => K::In,
-            b"is" => K::Is,
-            b"lambda" => K::Lambda,
-            b"nonlocal" => K::Nonlocal,
-            b"not" => K::Not,
-            b"or" => K::Or,
-            b"pass" => K::Pass,
-            b"raise" => K::Raise,
-            b"return" => K::Return,
-            b"try" => K::Try,
-            b"while" => K::While,
-            b"with" => K::With,
-            b"yield" => K::Yield,
+        // Every name goes through here: compare it as one integer (all
+        // keywords are 2 to 8 ASCII letters), not byte by byte per keyword.
+        const fn pack(s: &[u8]) -> u64 {
+            let mut v = 0u64;
+            let mut i = 0;
+            while i < s.len() {
+                v = (v << 8) | s[i] as u64;
+                i += 1;
+            }
+            v
+        }
+        const FALSE: u64 = pack(b"False");
+        const NONE: u64 = pack(b"None");
+        const TRUE: u64 = pack(b"True");
+        const AND: u64 = pack(b"and");
+        const AS: u64 = pack(b"as");
+        const ASSERT: u64 = pack(b"assert");
+        const ASYNC: u64 = pack(b"async");
+        const AWAIT: u64 = pack(b"await");
+        const BREAK: u64 = pack(b"break");
+        const CLASS: u64 = pack(b"class");
+        const CONTINUE: u64 = pack(b"continue");
+        const DEF: u64 = pack(b"def");
+        const DEL: u64 = pack(b"del");
+        const ELIF: u64 = pack(b"elif");
+        const ELSE: u64 = pack(b"else");
+        const EXCEPT: u64 = pack(b"except");
+        const FINALLY: u64 = pack(b"finally");
+        const FOR: u64 = pack(b"for");
+        const FROM: u64 = pack(b"from");
+        const GLOBAL: u64 = pack(b"global");
+        const IF: u64 = pack(b"if");
+        const IMPORT: u64 = pack(b"import");
+        const IN: u64 = pack(b"in");
+        const IS: u64 = pack(b"is");
+        const LAMBDA: u64 = pack(b"lambda");
+        const NONLOCAL: u64 = pack(b"nonlocal");
+        const NOT: u64 = pack(b"not");
+        const OR: u64 = pack(b"or");
+        const PASS: u64 = pack(b"pass");
+        const RAISE: u64 = pack(b"raise");
+        const RETURN: u64 = pack(b"return");
+        const TRY: u64 = pack(b"try");
+        const WHILE: u64 = pack(b"while");
+        const WITH: u64 = pack(b"with");
+        const YIELD: u64 = pack(b"yield");
+        if !(2..=8).contains(&s.len()) {
+            return K::Name;
+        }
+        match pack(s) {
+            FALSE => K::False,
+            NONE => K::None,
+            TRUE => K::True,
+            AND => K::And,
+            AS => K::As,
+            ASSERT => K::Assert,
+            ASYNC => K::Async,
+            AWAIT => K::Await,
+            BREAK => K::Break,
+            CLASS => K::Class,
+            CONTINUE => K::Continue,
+            DEF => K::Def,
+            DEL => K::Del,
+            ELIF => K::Elif,
+            ELSE => K::Else,
+            EXCEPT => K::Except,
+            FINALLY => K::Finally,
+            FOR => K::For,
+            FROM => K::From,
+            GLOBAL => K::Global,
+            IF => K::If,
+            IMPORT => K::Import,
+            IN => K::In,
+            IS => K::Is,
+            LAMBDA => K::Lambda,
+            NONLOCAL => K::Nonlocal,
+            NOT => K::Not,
+            OR => K::Or,
+            PASS => K::Pass,
+            RAISE => K::Raise,
+            RETURN => K::Return,
+            TRY => K::Try,
+            WHILE => K::While,
+            WITH => K::With,
+            YIELD => K::Yield,
             _ => K::Name,
         }
     }
@@ -1339,24 +1388,37 @@ fn statements<'t>(
                 body.gives_up = false;
             }
             _ => {
-                if stmt[1..].iter().any(|t| t.kind.statement_only()) {
-                    return Err(Unsure(line!()));
+                // One pass over the statement for the checks below (most of
+                // a file is statements like these).
+                let (mut colon, mut lambda, mut comma) = (false, false, false);
+                for (i, t) in stmt.iter().enumerate() {
+                    if (i > 0 && t.kind.statement_only()) || t.kind == K::Semi {
+                        return Err(Unsure(line!()));
+                    }
+                    if t.depth == 0 {
+                        match t.kind {
+                            K::Colon => colon = true,
+                            K::Lambda => lambda = true,
+                            K::Comma => comma = true,
+                            // `x := 1` needs brackets.
+                            K::Walrus | K::As => return Err(Unsure(line!())),
+                            _ => {}
+                        }
+                    }
                 }
-                if stmt.iter().any(|t| t.kind == K::Semi)
-                    || stmt
-                        .last()
-                        .is_some_and(|t| t.kind == K::Colon && t.depth == 0)
+                if stmt
+                    .last()
+                    .is_some_and(|t| t.kind == K::Colon && t.depth == 0)
                 {
                     return Err(Unsure(line!()));
                 }
                 // Outside brackets a colon is an annotation (after a target)
                 // or a lambda's.
-                let top = |k: K| stmt.iter().any(|t| t.depth == 0 && t.kind == k);
-                if stmt[0].kind.is_keyword() && top(K::Colon) && !top(K::Lambda) {
+                if stmt[0].kind.is_keyword() && colon && !lambda {
                     return Err(Unsure(line!()));
                 }
-                // Python 2's `raise E, "message"`; `x := 1` needs brackets.
-                if (stmt[0].kind == K::Raise && top(K::Comma)) || top(K::Walrus) || top(K::As) {
+                // Python 2's `raise E, "message"`.
+                if stmt[0].kind == K::Raise && comma {
                     return Err(Unsure(line!()));
                 }
                 body.gives_up = gives_up(text, stmt);
@@ -1631,54 +1693,65 @@ fn check_pairs(src: &[u8], toks: &[Tok]) -> R<()> {
                         return Err(Unsure(line!()));
                     }
                 }
-                // `def f(a, /, b)`: the positional-only marker.
-                let is_slash =
-                    |t: &Tok| t.kind == K::BinOp && &src[t.start as usize..t.end as usize] == b"/";
-                let slash = (is_slash(t) && matches!(pk, K::Comma | K::Lpar))
-                    || (is_slash(p) && matches!(k, K::Comma | K::Rpar));
-                // `a, = f()`: unpacking into a one-element tuple.
-                let unpack = k == K::Assign && pk == K::Comma && t.depth == 0;
-                if k.binary_only()
-                    && (pk.binary_only() || pk.opener())
-                    && !(k == K::Dot && matches!(pk, K::Dot))
-                    && !slash
-                    && !unpack
-                {
-                    return Err(Unsure(line!()));
-                }
-                if k.closer() && pk.binary_only() && pk != K::Comma && !slash {
-                    return Err(Unsure(line!()));
-                }
-                if pk.is_keyword()
-                    && !pk.is_constant()
-                    && k.binary_only()
-                    && k != K::Semi
-                    && !(pk == K::From && k == K::Dot)
-                    && !(pk == K::Import && k == K::Dot)
-                {
-                    return Err(Unsure(line!()));
-                }
-                // Outside brackets (no slices there) a colon ends a header or
-                // an annotation's target: an operand must follow, if anything.
-                if pk == K::Colon && p.depth == 0 && (k == K::Colon || k.binary_only()) {
-                    return Err(Unsure(line!()));
-                }
-                // `else:` / `try:` / `finally:` / `except:` begin a line.
-                if pk.is_keyword()
-                    && !pk.is_constant()
-                    && pk != K::Lambda
-                    && k == K::Colon
-                    && i != 1
-                {
-                    return Err(Unsure(line!()));
-                }
-                if pk == K::Not
-                    && toks
-                        .get(i.wrapping_sub(2))
-                        .is_some_and(|b| b.kind.ends_operand())
-                    && k != K::In
-                {
-                    return Err(Unsure(line!()));
+                // The checks below look at operators, keywords and brackets:
+                // none applies after an operand or a closer, nor to a name,
+                // number or string after anything but `not` (most pairs).
+                let after_operand = matches!(
+                    pk,
+                    K::Name | K::Number | K::Str | K::Rpar | K::Rsqb | K::Rbrace
+                );
+                let operand_after = matches!(k, K::Name | K::Number | K::Str) && pk != K::Not;
+                if !after_operand && !operand_after {
+                    // `def f(a, /, b)`: the positional-only marker.
+                    let is_slash = |t: &Tok| {
+                        t.kind == K::BinOp && &src[t.start as usize..t.end as usize] == b"/"
+                    };
+                    let slash = (is_slash(t) && matches!(pk, K::Comma | K::Lpar))
+                        || (is_slash(p) && matches!(k, K::Comma | K::Rpar));
+                    // `a, = f()`: unpacking into a one-element tuple.
+                    let unpack = k == K::Assign && pk == K::Comma && t.depth == 0;
+                    if k.binary_only()
+                        && (pk.binary_only() || pk.opener())
+                        && !(k == K::Dot && matches!(pk, K::Dot))
+                        && !slash
+                        && !unpack
+                    {
+                        return Err(Unsure(line!()));
+                    }
+                    if k.closer() && pk.binary_only() && pk != K::Comma && !slash {
+                        return Err(Unsure(line!()));
+                    }
+                    if pk.is_keyword()
+                        && !pk.is_constant()
+                        && k.binary_only()
+                        && k != K::Semi
+                        && !(pk == K::From && k == K::Dot)
+                        && !(pk == K::Import && k == K::Dot)
+                    {
+                        return Err(Unsure(line!()));
+                    }
+                    // Outside brackets (no slices there) a colon ends a header or
+                    // an annotation's target: an operand must follow, if anything.
+                    if pk == K::Colon && p.depth == 0 && (k == K::Colon || k.binary_only()) {
+                        return Err(Unsure(line!()));
+                    }
+                    // `else:` / `try:` / `finally:` / `except:` begin a line.
+                    if pk.is_keyword()
+                        && !pk.is_constant()
+                        && pk != K::Lambda
+                        && k == K::Colon
+                        && i != 1
+                    {
+                        return Err(Unsure(line!()));
+                    }
+                    if pk == K::Not
+                        && toks
+                            .get(i.wrapping_sub(2))
+                            .is_some_and(|b| b.kind.ends_operand())
+                        && k != K::In
+                    {
+                        return Err(Unsure(line!()));
+                    }
                 }
             }
         }
