@@ -176,6 +176,7 @@ fn stmt(depth: u32) -> BoxedStrategy<Vec<String>> {
         Just("x = [sys.path.append(d) for d in (HERE, 'a')]".to_string()),
         Just("for p in [LIB]: sys.path.extend([p, HERE])".to_string()),
         Just("print(sys.path)".to_string()),
+        Just("print(f\"{sys.path.append(HERE)}\")".to_string()),
     ]
     .prop_map(|s| vec![s]);
     if depth == 0 {

@@ -967,6 +967,8 @@ mod tests {
             // pathlib, a change inside an expression, addsitedir.
             "import sys, site\nfrom pathlib import Path\nROOT = Path(__file__).resolve().parents[1]\n\
              ok = [sys.path.append(str(ROOT / d)) for d in ('a', 'b')]\nsite.addsitedir(ROOT)\n",
+            // A change inside an f-string's field is code too.
+            "import sys\nprint(f\"{sys.path.append('lib')}\")\n",
         ] {
             let want = tree(t);
             assert!(!want.is_empty(), "{t}");

@@ -1497,8 +1497,8 @@ impl<'t> PathStatements<'t> {
         // lambda's (a keyword before a top-level colon is not sure: `statements`).
         let annotated = top(first, K::Colon) && !top(first, K::Lambda);
         let assigns = parts.len() > 1 || annotated;
-        let keep = mentions(text, stmt, "addsitedir")
-            || (mentions(text, stmt, "sys") && mentions(text, stmt, "path"))
+        let keep = may_name(text, stmt, "addsitedir")
+            || (may_name(text, stmt, "sys") && may_name(text, stmt, "path"))
             || (assigns && stmt.iter().any(|t| self.is_trigger(text, t)));
         if !keep {
             return;
@@ -1535,12 +1535,21 @@ impl<'t> PathStatements<'t> {
 /// A block header that may call `sys.path.insert/append/extend` or
 /// `addsitedir`: only the whole tree reads it.
 fn header_changes_path(text: &str, header: &[Tok]) -> bool {
-    mentions(text, header, "addsitedir")
-        || (mentions(text, header, "sys")
-            && mentions(text, header, "path")
+    may_name(text, header, "addsitedir")
+        || (may_name(text, header, "sys")
+            && may_name(text, header, "path")
             && ["insert", "append", "extend"]
                 .iter()
-                .any(|m| mentions(text, header, m)))
+                .any(|m| may_name(text, header, m)))
+}
+
+/// `name` is a name token of `toks`, or may be one inside a string (an
+/// f-string's fields are code the parser reads).
+fn may_name(text: &str, toks: &[Tok], name: &str) -> bool {
+    mentions(text, toks, name)
+        || toks
+            .iter()
+            .any(|t| t.kind == K::Str && word(text, t).contains(name))
 }
 
 fn word<'a>(text: &'a str, t: &Tok) -> &'a str {
