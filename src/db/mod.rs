@@ -591,9 +591,9 @@ impl Database {
     pub fn provides(&self, attr: &str) -> Vec<String> {
         let mut out = BTreeSet::new();
         let base = self.variant_of(attr);
-        let mut rows = self.module_rows_of(attr);
-        rows.extend(base.map(|b| self.module_rows_of(b)).unwrap_or_default());
-        for module in rows {
+        let rows = self.module_rows_of(attr);
+        let base_rows = base.map(|b| self.module_rows_of(b)).unwrap_or_default();
+        for module in rows.iter().chain(base_rows.iter()) {
             out.insert(self.provided_name(module));
         }
         if let Some(b) = base {
@@ -628,7 +628,7 @@ impl Database {
     }
 
     /// The modules rows that name `attr` (the reverse of `modules`).
-    fn module_rows_of(&self, attr: &str) -> Vec<&'static str> {
+    fn module_rows_of(&self, attr: &str) -> std::borrow::Cow<'_, [&'static str]> {
         // Building the index reads every row: worth it for a directory of
         // scripts, not for the few declarations of the one script a hook
         // or an editor checks.
@@ -639,7 +639,7 @@ impl Database {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                 < SCANS
         {
-            return rows_naming(self.modules.body, attr);
+            return rows_naming(self.modules.body, attr).into();
         }
         let by_attr = self.by_attr.get_or_init(|| {
             let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
@@ -650,7 +650,9 @@ impl Database {
             }
             m
         });
-        by_attr.get(attr).cloned().unwrap_or_default()
+        by_attr
+            .get(attr)
+            .map_or(Default::default(), |v| v.as_slice().into())
     }
 
     fn provided_name(&self, module: &str) -> String {
@@ -933,7 +935,7 @@ mod tests {
         for a in attrs.iter().copied().chain(["", "ix", "requests,", "\t"]) {
             assert_eq!(
                 rows_naming(db.modules.body, a),
-                db.module_rows_of(a),
+                db.module_rows_of(a).into_owned(),
                 "{a:?}"
             );
         }

@@ -73,8 +73,9 @@ pub(crate) fn parse(text: &str, want_comments: bool) -> Found {
 }
 
 pub(crate) fn parse_with(text: &str, want_comments: bool, route: Route) -> Option<Found> {
+    let paths = mentions_sys_path(text);
     if route != Route::Tree {
-        if let Ok(scanned) = scan::scan(text, want_comments, mentions_sys_path(text)) {
+        if let Ok(scanned) = scan::scan(text, want_comments, paths) {
             let mut found = scanned.found;
             match scanned.path_statements {
                 None => return Some(found),
@@ -87,7 +88,7 @@ pub(crate) fn parse_with(text: &str, want_comments: bool, route: Route) -> Optio
             }
         }
     }
-    (route != Route::Scan).then(|| parse_tree(text, want_comments))
+    (route != Route::Scan).then(|| parse_tree(text, want_comments, paths))
 }
 
 /// The scanner's source line where it gave up on `text`, `None` when it answered.
@@ -146,7 +147,8 @@ fn longest_logical_line(tokens: &ruff_python_ast::token::Tokens) -> usize {
     longest
 }
 
-fn parse_tree(text: &str, want_comments: bool) -> Found {
+/// `paths`: the text may change `sys.path` ([`mentions_sys_path`]).
+fn parse_tree(text: &str, want_comments: bool, paths: bool) -> Found {
     let parsed = parse_unchecked_source(text, ast::PySourceType::Python);
     let mut found = Found::default();
     for e in parsed.errors() {
@@ -170,7 +172,7 @@ fn parse_tree(text: &str, want_comments: bool) -> Found {
     walker.walk_exprs = scan::may_import_dynamically(text);
     walker.visit_body(&module.body);
     walker.finish(&mut found);
-    if mentions_sys_path(text) {
+    if paths {
         found.sys_path = sys_path_changes(&module.body);
     }
     drop_deep(module, found.max_depth.saturating_add(longest_line));
@@ -926,7 +928,7 @@ mod tests {
     /// `sys.path` pass.
     #[test]
     fn only_files_that_may_change_sys_path_are_read_for_it() {
-        let changes = |t: &str| parse_tree(t, false).sys_path.len();
+        let changes = |t: &str| parse_tree(t, false, mentions_sys_path(t)).sys_path.len();
         for t in [
             "import sys\nsys.path.insert(0, 'lib')\n",
             "import sys\nsys.path .append('lib')\n",
@@ -955,7 +957,7 @@ mod tests {
     #[test]
     fn path_statements_give_the_trees_changes() {
         let scanned = |t: &str| parse_with(t, false, Route::Scan).map(|f| f.sys_path);
-        let tree = |t: &str| parse_tree(t, false).sys_path;
+        let tree = |t: &str| parse_tree(t, false, mentions_sys_path(t)).sys_path;
         for t in [
             // Chained names, through a function body and an inline block.
             "import os, sys\nprint('start')\nHERE = os.path.dirname(__file__)\n\
